@@ -1,0 +1,7 @@
+"""Local development and the demo: debug on, a throwaway key, mail to the console."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY", default="django-insecure-bookday-development-only")

@@ -1,0 +1,15 @@
+"""Settings for the test suite: fast hashing, mail kept in memory, tasks run at once."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production-0123456789-abcdefghijklmnop"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+BASE_URL = env("BASE_URL", default="http://testserver").rstrip("/")
+WAGTAILADMIN_BASE_URL = BASE_URL
+ALLOWED_HOSTS = ["*"]
+MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/bookday-test-media")

@@ -1,0 +1,111 @@
+"""Demo events: this year's Book Day around today (registration open) and last year's."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from events.enums import ProgrammeKind
+from events.models import EventIndexPage, EventPage, ProgrammeItem
+from home.demo import child, demo_image
+
+VENUE = {
+    "venue_name": "Thư viện tỉnh Bắc Ninh",
+    "venue_address": "Số 2 đường Lý Thái Tổ, phường Kinh Bắc, tỉnh Bắc Ninh",
+    "latitude": Decimal("21.183300"),
+    "longitude": Decimal("106.075000"),
+    "organiser": "Sở Văn hóa, Thể thao và Du lịch tỉnh Bắc Ninh",
+}
+
+# (day offset from the first day, start, end, kind, title, speakers, place)
+PROGRAMME = [
+    (0, "08:00", "09:30", ProgrammeKind.OTHER, "Lễ khai mạc Ngày Sách", "Lãnh đạo tỉnh", "Sân khấu chính"),
+    (0, "09:45", "11:00", ProgrammeKind.TALK, "Văn hóa đọc trong thời đại số",
+     "PGS.TS Đặng Thị Hương", "Hội trường tầng 2"),
+    (0, "14:00", "15:30", ProgrammeKind.SIGNING, "Giao lưu và ký tặng sách thiếu nhi",
+     "Nhà văn Nguyễn Nhật Minh", "Gian hàng Kim Đồng"),
+    (1, "08:30", "10:00", ProgrammeKind.BOOK_LAUNCH, "Ra mắt tập truyện “Đường sách quê hương”",
+     "Nhà văn Lê Minh Khuê", "Sân khấu chính"),
+    (1, "10:00", "11:30", ProgrammeKind.WORKSHOP, "Làm bookmark từ giấy tái chế",
+     "Thư viện tỉnh", "Không gian thiếu nhi"),
+    (1, "15:00", "16:30", ProgrammeKind.TALK, "Sách và tuổi trẻ: đọc gì, đọc thế nào?",
+     "Nhà báo Phạm Thu Trang", "Hội trường tầng 2"),
+    (1, "19:00", "20:30", ProgrammeKind.PERFORMANCE, "Đêm thơ quan họ", "CLB Thơ Kinh Bắc", "Sân khấu chính"),
+    (2, "09:00", "10:30", ProgrammeKind.SIGNING, "Ký tặng tiểu thuyết lịch sử",
+     "Nhà văn Trần Quốc Vượng", "Gian hàng NXB Trẻ"),
+    (2, "14:00", "15:00", ProgrammeKind.OTHER, "Trao giải cuộc thi Đại sứ Văn hóa đọc",
+     "Ban tổ chức", "Sân khấu chính"),
+]
+
+
+def _time(text: str) -> dt.time:
+    return dt.time.fromisoformat(text)
+
+
+def seed_events(home) -> EventPage:
+    index = child(home, EventIndexPage, "Sự kiện", show_in_menus=True,
+                  intro="Các kỳ Ngày Sách và Văn hóa đọc của tỉnh, năm nay và những năm trước.")
+    today = timezone.localdate()
+    current = _event(
+        index,
+        year=today.year,
+        start=today - dt.timedelta(days=1),
+        intro="Ba ngày hội sách với hơn hai mươi nhà xuất bản, giao lưu tác giả, ra mắt sách mới "
+              "và không gian đọc cho thiếu nhi. Vào cửa tự do.",
+        opens=timezone.now() - dt.timedelta(days=30),
+        image_seed=2,
+    )
+    last_start = today.replace(year=today.year - 1) - dt.timedelta(days=1)
+    _event(
+        index,
+        year=today.year - 1,
+        start=last_start,
+        intro="Kỳ hội sách năm trước: gần 6.000 lượt khách và 24 đơn vị xuất bản, phát hành.",
+        opens=timezone.make_aware(dt.datetime.combine(last_start - dt.timedelta(days=30), dt.time(8))),
+        image_seed=3,
+    )
+    return current
+
+
+def _event(index, *, year: int, start: dt.date, intro: str, opens, image_seed: int) -> EventPage:
+    title = f"Ngày Sách và Văn hóa đọc Việt Nam tỉnh Bắc Ninh năm {year}"
+    end = start + dt.timedelta(days=2)
+    programme = [
+        ProgrammeItem(
+            kind=kind,
+            title=item_title,
+            date=start + dt.timedelta(days=offset),
+            start_time=_time(begin),
+            end_time=_time(finish),
+            speakers=speakers,
+            place=place,
+        )
+        for offset, begin, finish, kind, item_title, speakers, place in PROGRAMME
+    ]
+    event = child(
+        index,
+        EventPage,
+        title,
+        intro=intro,
+        hero_image=demo_image(f"Ngày Sách {year}", image_seed),
+        start_date=start,
+        end_date=end,
+        opening_time=dt.time(8, 0),
+        closing_time=dt.time(21, 0),
+        registration_opens_at=opens,
+        daily_capacity=2500,
+        programme=programme,
+        **VENUE,
+    )
+    if event.start_date != start:
+        # The demo stays "around today" when it is seeded again on a later day. The change
+        # goes through a revision so the admin's copy and the live page agree.
+        shift = start - event.start_date
+        items = list(event.programme.all())
+        for item in items:
+            item.date += shift
+        event.programme = items
+        event.start_date, event.end_date = start, end
+        event.registration_opens_at = opens
+        event.save_revision().publish()
+    return event

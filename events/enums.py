@@ -1,0 +1,17 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammeKind(models.TextChoices):
+    TALK = "talk", _("Talk")
+    BOOK_LAUNCH = "book_launch", _("Book launch")
+    SIGNING = "signing", _("Author signing")
+    WORKSHOP = "workshop", _("Workshop")
+    PERFORMANCE = "performance", _("Performance")
+    OTHER = "other", _("Other")
+
+
+class RegistrationWindow(models.TextChoices):
+    NOT_YET = "not_yet", _("Not open yet")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")

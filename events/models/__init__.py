@@ -1,0 +1,3 @@
+from .pages import EventIndexPage, EventPage, EventPageQuerySet, ProgrammeItem
+
+__all__ = ["EventIndexPage", "EventPage", "EventPageQuerySet", "ProgrammeItem"]

@@ -1,0 +1,345 @@
+"""Event pages: they present an event and its programme; they never write registrations."""
+
+import datetime as dt
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from events.enums import ProgrammeKind, RegistrationWindow
+from events.forms import EventPageForm
+from home.blocks import BodyBlock
+from home.models import BasePage
+
+
+class EventPageQuerySet(PageQuerySet):
+    def upcoming(self, today: dt.date | None = None):
+        """Events that have not ended yet (running today counts as upcoming)."""
+        return self.filter(end_date__gte=today or timezone.localdate())
+
+    def past(self, today: dt.date | None = None):
+        return self.filter(end_date__lt=today or timezone.localdate())
+
+
+class EventIndexPage(BasePage):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["events.EventPage"]
+
+    class Meta:
+        verbose_name = _("event index")
+        verbose_name_plural = _("event indexes")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        events = EventPage.objects.child_of(self).live().select_related("hero_image")
+        context["upcoming"] = events.upcoming().order_by("start_date")
+        past = events.past().order_by("-start_date")
+        context["past"] = Paginator(past, 12).get_page(request.GET.get("page"))
+        return context
+
+
+class EventPage(BasePage):
+    intro = models.TextField(_("introduction"), blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    opening_time = models.TimeField(_("opens at"), default=dt.time(8, 0))
+    closing_time = models.TimeField(_("closes at"), default=dt.time(17, 30))
+    venue_name = models.CharField(_("venue"), max_length=200)
+    venue_address = models.CharField(_("venue address"), max_length=300, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
+    )
+    organiser = models.CharField(_("organiser"), max_length=200, blank=True)
+    registration_opens_at = models.DateTimeField(
+        _("registration opens"), null=True, blank=True, help_text=_("Empty: open now.")
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: open until the fair closes on its last day."),
+    )
+    daily_capacity = models.PositiveIntegerField(
+        _("visitors per day"),
+        default=2000,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many people may register for each day, counting every member of a group."),
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    objects = PageManager.from_queryset(EventPageQuerySet)()
+    base_form_class = EventPageForm
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+                FieldRowPanel([FieldPanel("opening_time"), FieldPanel("closing_time")]),
+            ],
+            heading=_("Dates and opening hours"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("venue_name"),
+                FieldPanel("venue_address"),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldPanel("organiser"),
+            ],
+            heading=_("Venue"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]
+                ),
+                FieldPanel("daily_capacity"),
+            ],
+            heading=_("Registration"),
+        ),
+        InlinePanel("programme", heading=_("Programme"), label=_("Programme item")),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("venue_name"),
+        index.FilterField("start_date"),
+        index.FilterField("end_date"),
+    ]
+    parent_page_types = ["events.EventIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The last day cannot be before the first day.")
+        if self.opening_time and self.closing_time and self.closing_time <= self.opening_time:
+            errors["closing_time"] = _("Closing time must be after opening time.")
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if opens and closes and closes <= opens:
+            errors["registration_closes_at"] = _("Registration must close after it opens.")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = _("Give both latitude and longitude, or neither.")
+        if errors:
+            raise ValidationError(errors)
+
+    # --- read helpers -------------------------------------------------------------------
+    @property
+    def days(self) -> list[dt.date]:
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + dt.timedelta(days=n) for n in range(max(count, 0))]
+
+    def opens_on(self, day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, self.opening_time))
+
+    def closes_on(self, day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, self.closing_time))
+
+    @property
+    def registration_closes(self) -> dt.datetime:
+        return self.registration_closes_at or self.closes_on(self.end_date)
+
+    def registration_window(self, now: dt.datetime | None = None) -> str:
+        now = now or timezone.now()
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return RegistrationWindow.NOT_YET
+        if now >= self.registration_closes:
+            return RegistrationWindow.CLOSED
+        return RegistrationWindow.OPEN
+
+    @property
+    def registration_open(self) -> bool:
+        return self.registration_window() == RegistrationWindow.OPEN
+
+    @property
+    def timing(self) -> str:
+        """"past", "now" or "upcoming", by today's date in the fair's time zone."""
+        today = timezone.localdate()
+        if self.end_date < today:
+            return "past"
+        return "now" if self.start_date <= today else "upcoming"
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def map_url(self) -> str:
+        """A link to a public map; the site itself loads no map tiles."""
+        if self.has_coordinates:
+            lat, lon = self.latitude, self.longitude
+            return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+        if self.venue_address:
+            return f"https://www.openstreetmap.org/search?query={quote(self.venue_address)}"
+        return ""
+
+    @property
+    def geo_uri(self) -> str:
+        """geo: link that opens the phone's own map app."""
+        if not self.has_coordinates:
+            return ""
+        return f"geo:{self.latitude},{self.longitude}"
+
+    def programme_by_day(self):
+        """[(day, [items])] in time order, for the programme section."""
+        items = sorted(self.programme.all(), key=lambda i: (i.date, i.start_time))
+        return [(day, [i for i in items if i.date == day]) for day in self.days if any(
+            i.date == day for i in items
+        )]
+
+    def structured_data(self, request=None) -> dict:
+        """schema.org Event for search engines (JSON-LD)."""
+        url = self.absolute_url
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": self.title,
+            "description": self.intro or self.search_description or self.title,
+            "startDate": self.opens_on(self.start_date).isoformat(),
+            "endDate": self.closes_on(self.end_date).isoformat(),
+            "eventStatus": "https://schema.org/EventScheduled",
+            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+            "isAccessibleForFree": True,
+            "inLanguage": "vi",
+            "url": url,
+            "location": {
+                "@type": "Place",
+                "name": self.venue_name,
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": self.venue_address,
+                    "addressCountry": "VN",
+                },
+            },
+            "offers": {
+                "@type": "Offer",
+                "price": "0",
+                "priceCurrency": "VND",
+                "url": url,
+                "availability": "https://schema.org/InStock",
+            },
+        }
+        if self.has_coordinates:
+            data["location"]["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": float(self.latitude),
+                "longitude": float(self.longitude),
+            }
+        if self.organiser:
+            data["organizer"] = {"@type": "Organization", "name": self.organiser}
+        if self.registration_opens_at:
+            data["offers"]["validFrom"] = self.registration_opens_at.isoformat()
+        if self.hero_image_id:
+            rendition = self.hero_image.get_rendition("fill-1200x630")
+            data["image"] = [rendition.full_url]
+        sub_events = [
+            {
+                "@type": "Event",
+                "name": item.title,
+                "startDate": item.starts_at.isoformat(),
+                "location": {"@type": "Place", "name": item.place or self.venue_name},
+                **({"performer": {"@type": "Person", "name": item.speakers}} if item.speakers else {}),
+            }
+            for item in self.programme.all()
+        ]
+        if sub_events:
+            data["subEvent"] = sub_events
+        return data
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["registration_window"] = self.registration_window()
+        context["structured_data"] = self.structured_data(request)
+        return context
+
+    @property
+    def calendar_url(self) -> str:
+        return reverse("event_calendar", args=[self.pk])
+
+
+class ProgrammeItem(Orderable):
+    page = ParentalKey(EventPage, on_delete=models.CASCADE, related_name="programme")
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ProgrammeKind.choices, default=ProgrammeKind.TALK
+    )
+    title = models.CharField(_("title"), max_length=255)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("starts at"))
+    end_time = models.TimeField(_("ends at"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True, help_text=_("Hall, stage or booth."))
+    speakers = models.CharField(_("speakers"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("date"), FieldPanel("start_time"), FieldPanel("end_time")]),
+        FieldPanel("place"),
+        FieldPanel("speakers"),
+        FieldPanel("description"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("programme item")
+        verbose_name_plural = _("programme")
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": _("The end must be after the start.")})
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.date, self.start_time))
+
+    @property
+    def ends_at(self) -> dt.datetime | None:
+        if not self.end_time:
+            return None
+        return timezone.make_aware(dt.datetime.combine(self.date, self.end_time))

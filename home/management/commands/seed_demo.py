@@ -1,0 +1,33 @@
+import logging
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from events.demo import seed_events
+from home.demo import DEMO_PASSWORD, seed_site, seed_users
+
+
+class Command(BaseCommand):
+    help = "Create a complete demo Book Day. Safe to run again: it only adds what is missing."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even when DEBUG is off (demo logins have a public password).",
+        )
+
+    def handle(self, *args, allow_production=False, **options):
+        logging.getLogger("wagtail").setLevel(logging.WARNING)  # one line per page is noise here
+        if not settings.DEBUG and not allow_production:
+            raise CommandError("Refusing to seed demo data with DEBUG off; pass --allow-production.")
+        with transaction.atomic():
+            home = seed_site()
+            event = seed_events(home)
+            logins = seed_users()
+        self.stdout.write(self.style.SUCCESS(f"Demo Book Day ready: {event.title}"))
+        self.stdout.write(f"  Site:  {settings.BASE_URL}/")
+        self.stdout.write(f"  Admin: {settings.BASE_URL}/admin/")
+        for username, role in logins:
+            self.stdout.write(f"  Login: {username} / {DEMO_PASSWORD}  ({role})")

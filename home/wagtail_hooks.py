@@ -1,0 +1,15 @@
+from django.db import models
+from wagtail.admin.forms.models import register_form_field_override
+from wagtail.admin.widgets import SlugInput
+
+# The admin fills slugs in the browser as the title is typed. Its transliteration knows no
+# Vietnamese and drops "đ"; map it first so "Đường sách" becomes "duong-sach" there too.
+VIETNAMESE_SLUG_FORMATTERS = [("đ", "d"), ("Đ", "D")]
+
+
+class VietnameseSlugInput(SlugInput):
+    def __init__(self, attrs=None, formatters=None, locale=None):
+        super().__init__(attrs, formatters=VIETNAMESE_SLUG_FORMATTERS + list(formatters or []), locale=locale)
+
+
+register_form_field_override(models.SlugField, override={"widget": VietnameseSlugInput})
