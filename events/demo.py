@@ -20,21 +20,70 @@ VENUE = {
 # (day offset from the first day, start, end, kind, title, speakers, place)
 PROGRAMME = [
     (0, "08:00", "09:30", ProgrammeKind.OTHER, "Lễ khai mạc Ngày Sách", "Lãnh đạo tỉnh", "Sân khấu chính"),
-    (0, "09:45", "11:00", ProgrammeKind.TALK, "Văn hóa đọc trong thời đại số",
-     "PGS.TS Đặng Thị Hương", "Hội trường tầng 2"),
-    (0, "14:00", "15:30", ProgrammeKind.SIGNING, "Giao lưu và ký tặng sách thiếu nhi",
-     "Nhà văn Nguyễn Nhật Minh", "Gian hàng Kim Đồng"),
-    (1, "08:30", "10:00", ProgrammeKind.BOOK_LAUNCH, "Ra mắt tập truyện “Đường sách quê hương”",
-     "Nhà văn Lê Minh Khuê", "Sân khấu chính"),
-    (1, "10:00", "11:30", ProgrammeKind.WORKSHOP, "Làm bookmark từ giấy tái chế",
-     "Thư viện tỉnh", "Không gian thiếu nhi"),
-    (1, "15:00", "16:30", ProgrammeKind.TALK, "Sách và tuổi trẻ: đọc gì, đọc thế nào?",
-     "Nhà báo Phạm Thu Trang", "Hội trường tầng 2"),
+    (
+        0,
+        "09:45",
+        "11:00",
+        ProgrammeKind.TALK,
+        "Văn hóa đọc trong thời đại số",
+        "PGS.TS Đặng Thị Hương",
+        "Hội trường tầng 2",
+    ),
+    (
+        0,
+        "14:00",
+        "15:30",
+        ProgrammeKind.SIGNING,
+        "Giao lưu và ký tặng sách thiếu nhi",
+        "Nhà văn Nguyễn Nhật Minh",
+        "Gian hàng Kim Đồng",
+    ),
+    (
+        1,
+        "08:30",
+        "10:00",
+        ProgrammeKind.BOOK_LAUNCH,
+        "Ra mắt tập truyện “Đường sách quê hương”",
+        "Nhà văn Lê Minh Khuê",
+        "Sân khấu chính",
+    ),
+    (
+        1,
+        "10:00",
+        "11:30",
+        ProgrammeKind.WORKSHOP,
+        "Làm bookmark từ giấy tái chế",
+        "Thư viện tỉnh",
+        "Không gian thiếu nhi",
+    ),
+    (
+        1,
+        "15:00",
+        "16:30",
+        ProgrammeKind.TALK,
+        "Sách và tuổi trẻ: đọc gì, đọc thế nào?",
+        "Nhà báo Phạm Thu Trang",
+        "Hội trường tầng 2",
+    ),
     (1, "19:00", "20:30", ProgrammeKind.PERFORMANCE, "Đêm thơ quan họ", "CLB Thơ Kinh Bắc", "Sân khấu chính"),
-    (2, "09:00", "10:30", ProgrammeKind.SIGNING, "Ký tặng tiểu thuyết lịch sử",
-     "Nhà văn Trần Quốc Vượng", "Gian hàng NXB Trẻ"),
-    (2, "14:00", "15:00", ProgrammeKind.OTHER, "Trao giải cuộc thi Đại sứ Văn hóa đọc",
-     "Ban tổ chức", "Sân khấu chính"),
+    (
+        2,
+        "09:00",
+        "10:30",
+        ProgrammeKind.SIGNING,
+        "Ký tặng tiểu thuyết lịch sử",
+        "Nhà văn Trần Quốc Vượng",
+        "Gian hàng NXB Trẻ",
+    ),
+    (
+        2,
+        "14:00",
+        "15:00",
+        ProgrammeKind.OTHER,
+        "Trao giải cuộc thi Đại sứ Văn hóa đọc",
+        "Ban tổ chức",
+        "Sân khấu chính",
+    ),
 ]
 
 
@@ -43,15 +92,20 @@ def _time(text: str) -> dt.time:
 
 
 def seed_events(home) -> EventPage:
-    index = child(home, EventIndexPage, "Sự kiện", show_in_menus=True,
-                  intro="Các kỳ Ngày Sách và Văn hóa đọc của tỉnh, năm nay và những năm trước.")
+    index = child(
+        home,
+        EventIndexPage,
+        "Sự kiện",
+        show_in_menus=True,
+        intro="Các kỳ Ngày Sách và Văn hóa đọc của tỉnh, năm nay và những năm trước.",
+    )
     today = timezone.localdate()
     current = _event(
         index,
         year=today.year,
         start=today - dt.timedelta(days=1),
         intro="Ba ngày hội sách với hơn hai mươi nhà xuất bản, giao lưu tác giả, ra mắt sách mới "
-              "và không gian đọc cho thiếu nhi. Vào cửa tự do.",
+        "và không gian đọc cho thiếu nhi. Vào cửa tự do.",
         opens=timezone.now() - dt.timedelta(days=30),
         image_seed=2,
     )

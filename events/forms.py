@@ -15,8 +15,12 @@ class EventPageForm(WagtailAdminPageForm):
                 continue
             day = form.cleaned_data.get("date")
             if day and not start <= day <= end:
-                form.add_error("date", _("Pick a day of the event (%(start)s to %(end)s).") % {
-                    "start": start.strftime("%d/%m/%Y"),
-                    "end": end.strftime("%d/%m/%Y"),
-                })
+                form.add_error(
+                    "date",
+                    _("Pick a day of the event (%(start)s to %(end)s).")
+                    % {
+                        "start": start.strftime("%d/%m/%Y"),
+                        "end": end.strftime("%d/%m/%Y"),
+                    },
+                )
         return cleaned

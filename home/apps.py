@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def grant_new_permissions(sender, apps=global_apps, **kwargs):
+    """Models added by later migrations reach Organisers without a migration each."""
+    from home.groups import sync_groups
+
+    sync_groups(apps)
 
 
 class HomeConfig(AppConfig):
@@ -7,15 +16,6 @@ class HomeConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from django.apps import apps as global_apps
-        from django.db.models.signals import post_migrate
-
-        from home.groups import sync_groups
-
-        def grant_new_permissions(sender, **kwargs):
-            # Models added by later migrations reach Organisers without a migration each.
-            sync_groups(kwargs.get("apps") or global_apps)
-
-        # Sent once per app: listen for the last one, when every permission exists.
-        last_app = list(global_apps.get_app_configs())[-1]
+        # Sent once per app that has models: listen for the last one, when every permission exists.
+        last_app = [app for app in global_apps.get_app_configs() if app.models_module][-1]
         post_migrate.connect(grant_new_permissions, sender=last_app, dispatch_uid="bookday_groups")

@@ -112,8 +112,13 @@ def seed_site() -> HomePage:
         ).delete()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                            site_name="Ngày Sách Bắc Ninh")
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="Ngày Sách Bắc Ninh",
+        )
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.site_name = "Ngày Sách Bắc Ninh"
@@ -131,9 +136,12 @@ def seed_site() -> HomePage:
         ),
         body=[
             ("heading", "Quyền của bạn"),
-            ("paragraph", "<p>Bạn có quyền xem, sửa hoặc yêu cầu xóa dữ liệu của mình bằng cách "
-                          "gửi email tới ban tổ chức. Bạn có thể hủy đăng ký bất kỳ lúc nào từ "
-                          "đường dẫn trong email xác nhận.</p>"),
+            (
+                "paragraph",
+                "<p>Bạn có quyền xem, sửa hoặc yêu cầu xóa dữ liệu của mình bằng cách "
+                "gửi email tới ban tổ chức. Bạn có thể hủy đăng ký bất kỳ lúc nào từ "
+                "đường dẫn trong email xác nhận.</p>",
+            ),
         ],
     )
     if not details.organiser:
@@ -150,11 +158,14 @@ def seed_site() -> HomePage:
         "Giới thiệu",
         show_in_menus=True,
         intro="Ngày Sách và Văn hóa đọc Việt Nam (21/4) là dịp tôn vinh giá trị của sách và "
-              "lan tỏa thói quen đọc trong cộng đồng.",
+        "lan tỏa thói quen đọc trong cộng đồng.",
         body=[
-            ("paragraph", "<p>Mỗi năm, tỉnh tổ chức hội sách tại Thư viện tỉnh với các gian hàng "
-                          "của nhà xuất bản, nhà phát hành, thư viện và trường học; các buổi giao "
-                          "lưu tác giả, ra mắt sách và hoạt động đọc cho thiếu nhi.</p>"),
+            (
+                "paragraph",
+                "<p>Mỗi năm, tỉnh tổ chức hội sách tại Thư viện tỉnh với các gian hàng "
+                "của nhà xuất bản, nhà phát hành, thư viện và trường học; các buổi giao "
+                "lưu tác giả, ra mắt sách và hoạt động đọc cho thiếu nhi.</p>",
+            ),
             ("quote", {"text": "Sách mở ra trước mắt tôi những chân trời mới.", "author": "Maxim Gorky"}),
         ],
     )
@@ -164,17 +175,27 @@ def seed_site() -> HomePage:
         "Câu hỏi thường gặp",
         show_in_menus=True,
         body=[
-            ("faq", {
-                "title": "",
-                "questions": [
-                    {"question": "Vào cửa có mất phí không?",
-                     "answer": "<p>Không. Vào cửa tự do; đăng ký trước giúp bạn vào cổng nhanh hơn.</p>"},
-                    {"question": "Tôi đăng ký cho cả lớp học được không?",
-                     "answer": "<p>Được. Chọn số người trong đoàn và ghi tên trường khi đăng ký.</p>"},
-                    {"question": "Tôi làm mất vé thì sao?",
-                     "answer": "<p>Dùng mục “Tìm lại vé” và nhập email: vé sẽ được gửi lại.</p>"},
-                ],
-            }),
+            (
+                "faq",
+                {
+                    "title": "",
+                    "questions": [
+                        {
+                            "question": "Vào cửa có mất phí không?",
+                            "answer": "<p>Không. Vào cửa tự do; đăng ký trước giúp bạn vào cổng "
+                            "nhanh hơn.</p>",
+                        },
+                        {
+                            "question": "Tôi đăng ký cho cả lớp học được không?",
+                            "answer": "<p>Được. Chọn số người trong đoàn và ghi tên trường khi đăng ký.</p>",
+                        },
+                        {
+                            "question": "Tôi làm mất vé thì sao?",
+                            "answer": "<p>Dùng mục “Tìm lại vé” và nhập email: vé sẽ được gửi lại.</p>",
+                        },
+                    ],
+                },
+            ),
         ],
     )
     child(
@@ -183,13 +204,16 @@ def seed_site() -> HomePage:
         "Liên hệ",
         show_in_menus=True,
         body=[
-            ("contact", {
-                "name": "Ban tổ chức Ngày Sách",
-                "address": "Thư viện tỉnh Bắc Ninh\nSố 2 đường Lý Thái Tổ, phường Kinh Bắc",
-                "phone": "0222 3822 555",
-                "email": "ngaysach@bookday.local",
-                "hours": "8:00–17:00, thứ Hai đến thứ Sáu",
-            }),
+            (
+                "contact",
+                {
+                    "name": "Ban tổ chức Ngày Sách",
+                    "address": "Thư viện tỉnh Bắc Ninh\nSố 2 đường Lý Thái Tổ, phường Kinh Bắc",
+                    "phone": "0222 3822 555",
+                    "email": "ngaysach@bookday.local",
+                    "hours": "8:00–17:00, thứ Hai đến thứ Sáu",
+                },
+            ),
         ],
     )
     seed_news(home)
@@ -197,20 +221,37 @@ def seed_site() -> HomePage:
 
 
 NEWS = [
-    ("Khai mạc Ngày Sách và Văn hóa đọc năm nay", -1,
-     "Lễ khai mạc diễn ra tại sân Thư viện tỉnh với sự tham gia của hơn hai mươi đơn vị xuất bản."),
-    ("Hơn 1,5 triệu bản sách được trưng bày", -3,
-     "Các nhà xuất bản mang tới hội sách hàng nghìn đầu sách mới, từ văn học đến sách thiếu nhi."),
-    ("Mở đăng ký tham quan cho trường học", -10,
-     "Các trường có thể đăng ký theo đoàn; mỗi đoàn nhận một vé QR cho cả lớp."),
-    ("Gặp gỡ tác giả: lịch giao lưu ba ngày hội", -14,
-     "Chương trình giao lưu, ký tặng và ra mắt sách được công bố trên trang sự kiện."),
+    (
+        "Khai mạc Ngày Sách và Văn hóa đọc năm nay",
+        -1,
+        "Lễ khai mạc diễn ra tại sân Thư viện tỉnh với sự tham gia của hơn hai mươi đơn vị xuất bản.",
+    ),
+    (
+        "Hơn 1,5 triệu bản sách được trưng bày",
+        -3,
+        "Các nhà xuất bản mang tới hội sách hàng nghìn đầu sách mới, từ văn học đến sách thiếu nhi.",
+    ),
+    (
+        "Mở đăng ký tham quan cho trường học",
+        -10,
+        "Các trường có thể đăng ký theo đoàn; mỗi đoàn nhận một vé QR cho cả lớp.",
+    ),
+    (
+        "Gặp gỡ tác giả: lịch giao lưu ba ngày hội",
+        -14,
+        "Chương trình giao lưu, ký tặng và ra mắt sách được công bố trên trang sự kiện.",
+    ),
 ]
 
 
 def seed_news(home: HomePage) -> None:
-    index = child(home, NewsIndexPage, "Tin tức", show_in_menus=True,
-                  intro="Tin mới về Ngày Sách và các hoạt động đọc trong tỉnh.")
+    index = child(
+        home,
+        NewsIndexPage,
+        "Tin tức",
+        show_in_menus=True,
+        intro="Tin mới về Ngày Sách và các hoạt động đọc trong tỉnh.",
+    )
     today = timezone.localdate()
     for number, (title, days, intro) in enumerate(NEWS):
         child(
@@ -220,6 +261,11 @@ def seed_news(home: HomePage) -> None:
             date=today + dt.timedelta(days=days),
             intro=intro,
             image=demo_image(f"Ảnh tin {number + 1}", 10 + number),
-            body=[("paragraph", f"<p>{intro}</p><p>Ban tổ chức mời bạn đọc đến tham quan và "
-                                "đăng ký trước để nhận vé vào cổng.</p>")],
+            body=[
+                (
+                    "paragraph",
+                    f"<p>{intro}</p><p>Ban tổ chức mời bạn đọc đến tham quan và "
+                    "đăng ký trước để nhận vé vào cổng.</p>",
+                )
+            ],
         )

@@ -65,7 +65,9 @@ def sync_groups(apps) -> None:
     root_collection = Collection.objects.filter(depth=1).first()
     for group, codenames in ((organisers, PAGE_PERMISSIONS), (editors, EDITOR_PAGE_PERMISSIONS)):
         if root_page:
-            for perm in Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=codenames):
+            for perm in Permission.objects.filter(
+                content_type__app_label="wagtailcore", codename__in=codenames
+            ):
                 GroupPagePermission.objects.get_or_create(group=group, page=root_page, permission=perm)
         if root_collection:
             for app_label, collection_codenames in COLLECTION_PERMISSIONS.items():

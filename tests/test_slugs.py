@@ -7,7 +7,10 @@ from tests.factories import EventPageFactory, StandardPageFactory
 @pytest.mark.parametrize(
     ("title", "slug"),
     [
-        ("Ngày sách và Văn hóa đọc Việt Nam tỉnh Bắc Ninh", "ngay-sach-va-van-hoa-doc-viet-nam-tinh-bac-ninh"),
+        (
+            "Ngày sách và Văn hóa đọc Việt Nam tỉnh Bắc Ninh",
+            "ngay-sach-va-van-hoa-doc-viet-nam-tinh-bac-ninh",
+        ),
         ("Đường sách", "duong-sach"),
         ("ĐẶNG THỊ HƯƠNG", "dang-thi-huong"),
         ("Nguyễn Văn Ưng — ký tặng!", "nguyen-van-ung-ky-tang"),
@@ -28,7 +31,9 @@ def test_fold_matches_without_accents():
 
 
 def test_pages_get_vietnamese_slugs_automatically(home, event_index):
-    page = EventPageFactory(parent=event_index, title="Ngày Sách và Văn hóa đọc Việt Nam tỉnh Bắc Ninh", slug="")
+    page = EventPageFactory(
+        parent=event_index, title="Ngày Sách và Văn hóa đọc Việt Nam tỉnh Bắc Ninh", slug=""
+    )
     assert page.slug == "ngay-sach-va-van-hoa-doc-viet-nam-tinh-bac-ninh"
     about = StandardPageFactory(parent=home, title="Đường sách", slug="")
     assert about.slug == "duong-sach"

@@ -4,7 +4,6 @@ import datetime as dt
 from decimal import Decimal
 from urllib.parse import quote
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -128,9 +127,7 @@ class EventPage(BasePage):
         ),
         MultiFieldPanel(
             [
-                FieldRowPanel(
-                    [FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]
-                ),
+                FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]),
                 FieldPanel("daily_capacity"),
             ],
             heading=_("Registration"),
@@ -196,7 +193,7 @@ class EventPage(BasePage):
 
     @property
     def timing(self) -> str:
-        """"past", "now" or "upcoming", by today's date in the fair's time zone."""
+        """ "past", "now" or "upcoming", by today's date in the fair's time zone."""
         today = timezone.localdate()
         if self.end_date < today:
             return "past"
@@ -226,9 +223,11 @@ class EventPage(BasePage):
     def programme_by_day(self):
         """[(day, [items])] in time order, for the programme section."""
         items = sorted(self.programme.all(), key=lambda i: (i.date, i.start_time))
-        return [(day, [i for i in items if i.date == day]) for day in self.days if any(
-            i.date == day for i in items
-        )]
+        return [
+            (day, [i for i in items if i.date == day])
+            for day in self.days
+            if any(i.date == day for i in items)
+        ]
 
     def structured_data(self, request=None) -> dict:
         """schema.org Event for search engines (JSON-LD)."""

@@ -38,8 +38,12 @@ class TestPageTree:
 
 
 def test_home_page_features_the_next_event_and_latest_news(client, home, event_index):
-    EventPageFactory(parent=event_index, title="Hội sách năm ngoái",
-                     start_date=dt.date(2020, 4, 18), end_date=dt.date(2020, 4, 20))
+    EventPageFactory(
+        parent=event_index,
+        title="Hội sách năm ngoái",
+        start_date=dt.date(2020, 4, 18),
+        end_date=dt.date(2020, 4, 20),
+    )
     current = EventPageFactory(parent=event_index, title="Ngày Sách năm nay")
     news_index = NewsIndexPageFactory(parent=home)
     NewsPageFactory(parent=news_index, title="Khai mạc hội sách", date=timezone.localdate())
@@ -57,7 +61,8 @@ def test_home_page_features_the_next_event_and_latest_news(client, home, event_i
 def test_editor_can_pin_a_featured_event(client, home, event_index):
     EventPageFactory(parent=event_index, title="Sớm hơn")
     later = EventPageFactory(
-        parent=event_index, title="Được chọn",
+        parent=event_index,
+        title="Được chọn",
         start_date=timezone.localdate() + dt.timedelta(days=30),
         end_date=timezone.localdate() + dt.timedelta(days=31),
     )
@@ -78,11 +83,26 @@ def test_standard_page_renders_its_streamfield_body(client, home):
         title="Câu hỏi thường gặp",
         body=[
             ("heading", "Vào cửa"),
-            ("faq", {"title": "", "questions": [
-                {"question": "Có mất phí không?", "answer": "<p>Không, vào cửa tự do.</p>"}]}),
+            (
+                "faq",
+                {
+                    "title": "",
+                    "questions": [
+                        {"question": "Có mất phí không?", "answer": "<p>Không, vào cửa tự do.</p>"}
+                    ],
+                },
+            ),
             ("quote", {"text": "Sách mở ra chân trời mới.", "author": "Gorky"}),
-            ("contact", {"name": "Ban tổ chức", "address": "", "phone": "0222 3822 555",
-                         "email": "bantochuc@example.vn", "hours": ""}),
+            (
+                "contact",
+                {
+                    "name": "Ban tổ chức",
+                    "address": "",
+                    "phone": "0222 3822 555",
+                    "email": "bantochuc@example.vn",
+                    "hours": "",
+                },
+            ),
         ],
     )
     html = client.get(page.url).content.decode()
@@ -130,7 +150,7 @@ def test_menu_shows_pages_marked_for_menus(client, home):
     StandardPageFactory(parent=home, title="Giới thiệu", show_in_menus=True)
     StandardPageFactory(parent=home, title="Ẩn khỏi menu", show_in_menus=False)
     html = client.get("/").content.decode()
-    nav = html[html.index('class="site-nav"'):html.index("</nav>", html.index('class="site-nav"'))]
+    nav = html[html.index('class="site-nav"') : html.index("</nav>", html.index('class="site-nav"'))]
     assert "Giới thiệu" in nav
     assert "Ẩn khỏi menu" not in nav
 

@@ -1,0 +1,45 @@
+import pytest
+
+from tests.factories import ProgrammeItemFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def assert_fits_a_phone(page):
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"page is {overflow}px wider than the phone"
+
+
+def test_home_and_event_pages_work_on_a_phone(live_server, phone, event):
+    ProgrammeItemFactory(page=event, title="Giao lưu tác giả Đặng Thị Hương")
+
+    phone.goto(live_server.url + "/")
+    assert phone.title().endswith("Ngày Sách")
+    assert phone.locator("h1").first.inner_text()
+    assert_fits_a_phone(phone)
+
+    phone.get_by_role("link", name="Xem sự kiện").click()
+    phone.wait_for_url(f"**{event.url}")
+    assert phone.locator("h1").inner_text() == event.title
+    assert phone.get_by_text("Giao lưu tác giả Đặng Thị Hương").is_visible()
+    assert phone.evaluate("document.fonts.check('16px \"Noto Sans\"', 'Đặng Thị Hương')")
+    assert_fits_a_phone(phone)
+    assert phone.errors == []
+
+
+def test_keyboard_users_can_skip_to_the_content(live_server, phone, event):
+    phone.goto(live_server.url + event.url)
+    phone.keyboard.press("Tab")
+    skip = phone.locator(":focus")
+    assert skip.inner_text() == "Bỏ qua, tới nội dung chính"
+    phone.keyboard.press("Enter")
+    assert phone.evaluate("document.activeElement.id") == "main"
+
+
+def test_switching_to_english_keeps_the_page(live_server, phone, event):
+    phone.goto(live_server.url + event.url)
+    phone.get_by_role("link", name="English").click()
+    phone.wait_for_url(f"**/en{event.url}")
+    assert phone.locator("html").get_attribute("lang") == "en"
+    assert phone.get_by_role("heading", name="Practical information").is_visible()
+    assert phone.errors == []

@@ -1,0 +1,55 @@
+import datetime as dt
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.utils import timezone
+from wagtail.images.models import Image
+from wagtail.models import Page, Revision, Site
+
+from events.models import EventPage, ProgrammeItem
+from home.models import HomePage, NewsPage
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Page, Revision, ProgrammeItem, Image, User, NewsPage)
+    }
+
+
+def test_seed_builds_a_complete_book_day_and_is_idempotent(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    first = counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts() == first
+
+    home = HomePage.objects.get()
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+    today = timezone.localdate()
+    current, last_year = EventPage.objects.order_by("-start_date")
+    assert (current.start_date, current.end_date) == (
+        today - dt.timedelta(days=1),
+        today + dt.timedelta(days=1),
+    )
+    assert current.registration_open
+    assert current.programme.count() >= 8
+    assert last_year.end_date < today and not last_year.registration_open
+    assert NewsPage.objects.live().count() >= 3
+    assert User.objects.get(username="admin").is_superuser
+    # The programme is part of the published revision, so editing in the admin keeps it.
+    assert len(current.get_latest_revision().content["programme"]) == current.programme.count()
+    for page in Page.objects.live().filter(depth__gte=2).specific():
+        assert client.get(page.url).status_code == 200, page.url
+
+
+def test_seed_refuses_to_run_with_debug_off(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
