@@ -43,3 +43,37 @@ def test_switching_to_english_keeps_the_page(live_server, phone, event):
     assert phone.locator("html").get_attribute("lang") == "en"
     assert phone.get_by_role("heading", name="Practical information").is_visible()
     assert phone.errors == []
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_public_pages_pass_an_accessibility_check(live_server, browser, event, width):
+    from tests.browser.conftest import axe_violations
+    from tests.factories import NewsIndexPageFactory, NewsPageFactory, StandardPageFactory
+
+    ProgrammeItemFactory(page=event)
+    news = NewsIndexPageFactory(parent=event.get_parent().get_parent())
+    article = NewsPageFactory(parent=news)
+    about = StandardPageFactory(
+        parent=event.get_parent().get_parent(),
+        body=[
+            (
+                "faq",
+                {"title": "Hỏi đáp", "questions": [{"question": "Có mất phí?", "answer": "<p>Không.</p>"}]},
+            )
+        ],
+    )
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    for url in [
+        "/",
+        event.url,
+        event.get_parent().url,
+        news.url,
+        article.url,
+        about.url,
+        "/khong-co/",
+        "/en/",
+    ]:
+        page.goto(live_server.url + url)
+        assert axe_violations(page) == [], url
+    context.close()
