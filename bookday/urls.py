@@ -26,4 +26,8 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Wagtail serves every other path, so it comes last. Vietnamese pages live at /, English at /en/.
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+urlpatterns += i18n_patterns(
+    path("", include("events.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -1,10 +1,20 @@
-"""Public event endpoints of the JSON API."""
+"""Event endpoints of the JSON API: thin, over the same form and service as the website."""
 
 import datetime as dt
 
-from ninja import Router, Schema
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
 
+from bookday.api import ApiError, invalid
+from bookday.ratelimit import allow, client_ip
+from events.enums import RegistrationSource
+from events.forms import RegistrationForm
 from events.models import EventPage
+from events.services.registration import RegistrationError, register
 
 router = Router(tags=["events"])
 
@@ -21,7 +31,41 @@ class EventOut(Schema):
     registration_open: bool
 
 
-@router.get("/", response=list[EventOut], summary="List live events", by_alias=True)
+class RegistrationIn(Schema):
+    full_name: str = Field(..., max_length=120, examples=["Đặng Thị Hương"])
+    email: str = Field(..., max_length=254, examples=["huong@example.vn"])
+    phone: str = Field(
+        ..., max_length=30, description="Vietnamese mobile, any common spelling", examples=["0912 345 678"]
+    )
+    visit_date: dt.date = Field(..., description="One of the event's days")
+    party_size: int = Field(1, description="People admitted by the pass: 1 up to the event's largest group")
+    organisation: str = Field(
+        "", max_length=200, description="Required for groups above the event's threshold"
+    )
+    consent: bool = Field(..., description="Consent to processing personal data for this event")
+    join_waitlist: bool = Field(
+        True, description="Join the waiting list when the day is full (else 409 full)"
+    )
+
+
+class RegistrationOut(Schema):
+    code: str
+    status: str = Field(..., description="confirmed or waiting")
+    pass_url: str
+    pdf_url: str
+
+
+class AlreadyRegisteredOut(Schema):
+    status: str = Field("already_registered", description="The existing pass was emailed again")
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    errors: dict[str, list[str]] | None = None
+
+
+@router.get("/", response=list[EventOut], summary="List live events")
 def list_events(request):
     """Every published event, soonest first, with whether registration is open now."""
     events = EventPage.objects.live().public().order_by("start_date", "pk")
@@ -39,3 +83,73 @@ def list_events(request):
         )
         for event in events
     ]
+
+
+# Refusals that are about the event's state, not the request's content.
+CONFLICTS = {"full": "full", "closed": "closed", "not_open": "closed", "day_over": "closed"}
+
+
+@router.post(
+    "/{event_id}/registrations/",
+    response={
+        201: RegistrationOut,
+        200: AlreadyRegisteredOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
+    summary="Register visitors for one day",
+)
+def create_registration(request, event_id: int, payload: RegistrationIn):
+    """Register a person or a group, for schools and partners. The pass is emailed as well.
+
+    201: a new registration, confirmed or on the waiting list. 200: that email is already registered
+    for that day; nothing is created and the existing pass is emailed again (never returned here).
+    409 `full` / `closed`. 422 `invalid` with per-field messages.
+    """
+    event = get_object_or_404(EventPage.objects.live().public(), pk=event_id)
+    data = payload.dict()
+    form = RegistrationForm(
+        event,
+        data={
+            **data,
+            "visit_date": data["visit_date"].isoformat(),
+            "consent": "on" if data["consent"] else "",
+        },
+    )
+    if not form.is_valid():
+        raise invalid({field: [str(m) for m in messages] for field, messages in form.errors.items()})
+    if not allow(f"ip:{client_ip(request)}", settings.RATE_LIMIT_PER_IP, 60):
+        raise ApiError(429, "rate_limited", _("Too many attempts. Please wait a few minutes and try again."))
+    clean = form.cleaned_data
+    try:
+        result = register(
+            event=event,
+            full_name=clean["full_name"],
+            email=clean["email"],
+            phone=clean["phone"],
+            visit_date=clean["visit_date"],
+            party_size=clean["party_size"],
+            organisation=clean["organisation"],
+            consent=clean["consent"],
+            join_waitlist=data["join_waitlist"],
+            source=RegistrationSource.API,
+            language=get_language(),
+        )
+    except RegistrationError as error:
+        if error.code in CONFLICTS:
+            raise ApiError(409, CONFLICTS[error.code], error.message) from None
+        raise invalid({error.field or "__all__": [error.message]}) from None
+    if not result.created:
+        return Status(200, {"status": "already_registered"})
+    code = result.registration.entry_pass.code
+    return Status(
+        201,
+        {
+            "code": code,
+            "status": result.registration.status,
+            "pass_url": settings.BASE_URL + reverse("pass_detail", args=[code]),
+            "pdf_url": settings.BASE_URL + reverse("pass_pdf", args=[code]),
+        },
+    )

@@ -15,3 +15,15 @@ class RegistrationWindow(models.TextChoices):
     NOT_YET = "not_yet", _("Not open yet")
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class RegistrationSource(models.TextChoices):
+    WEB = "web", _("Website")
+    API = "api", _("API")
+    ADMIN = "admin", _("Organisers")

@@ -1,6 +1,7 @@
 """Small factories for the page tree. Pages are built under a HomePage that is the site root."""
 
 import datetime as dt
+import itertools
 
 import factory
 import wagtail_factories
@@ -85,3 +86,26 @@ class ProgrammeItemFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = ProgrammeItem
+
+
+_visitor_numbers = itertools.count(1)
+
+
+def register_visitor(event, **overrides):
+    """Register through the service, as every real registration does; emails are sent at once."""
+    from django.test import TestCase
+
+    from events.services.registration import register
+
+    data = {
+        "event": event,
+        "full_name": "Đặng Thị Hương",
+        "email": f"visitor{next(_visitor_numbers)}@example.vn",
+        "phone": "+84912345678",
+        "visit_date": event.start_date + dt.timedelta(days=1),
+        "party_size": 1,
+        "consent": True,
+    }
+    data.update(overrides)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return register(**data)

@@ -19,6 +19,13 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 BASE_URL = env("BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 WAGTAILADMIN_BASE_URL = BASE_URL
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[BASE_URL])
+# How many reverse proxies in front of the app servers append to X-Forwarded-For (for rate limits).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# Spam protection for the public forms: generous per network address (a school or a mobile
+# carrier's NAT shares one), strict per email address.
+RATE_LIMIT_PER_IP = env.int("RATE_LIMIT_PER_IP", default=60)  # per minute
+RATE_LIMIT_PER_EMAIL = env.int("RATE_LIMIT_PER_EMAIL", default=5)  # per hour
 
 INSTALLED_APPS = [
     "home",
@@ -154,5 +161,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # One line per background task is noise at INFO; failures still show.
-    "loggers": {"django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        "django_tasks": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -101,6 +101,17 @@ class EventPage(BasePage):
         validators=[MinValueValidator(1)],
         help_text=_("How many people may register for each day, counting every member of a group."),
     )
+    max_party_size = models.PositiveSmallIntegerField(
+        _("largest group"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("The most people one registration may bring, e.g. a school class."),
+    )
+    organisation_required_above = models.PositiveSmallIntegerField(
+        _("organisation required above"),
+        default=5,
+        help_text=_("Groups larger than this must name their school or organisation."),
+    )
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
     objects = PageManager.from_queryset(EventPageQuerySet)()
@@ -129,6 +140,7 @@ class EventPage(BasePage):
             [
                 FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]),
                 FieldPanel("daily_capacity"),
+                FieldRowPanel([FieldPanel("max_party_size"), FieldPanel("organisation_required_above")]),
             ],
             heading=_("Registration"),
         ),
@@ -220,6 +232,19 @@ class EventPage(BasePage):
             return ""
         return f"geo:{self.latitude},{self.longitude}"
 
+    def places_left_by_day(self) -> dict[dt.date, int]:
+        """Places not yet confirmed, per day of the event, from one aggregate query."""
+        from events.models.registration import Registration
+
+        taken = dict(
+            Registration.objects.confirmed()
+            .filter(event=self)
+            .values_list("day__date")
+            .annotate(people=models.Sum("party_size"))
+            .values_list("day__date", "people")
+        )
+        return {day: self.daily_capacity - taken.get(day, 0) for day in self.days}
+
     def programme_by_day(self):
         """[(day, [items])] in time order, for the programme section."""
         items = sorted(self.programme.all(), key=lambda i: (i.date, i.start_time))
@@ -290,7 +315,11 @@ class EventPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        from events.forms import RegistrationForm
+
         context["registration_window"] = self.registration_window()
+        if context["registration_window"] == RegistrationWindow.OPEN:
+            context["registration_form"] = RegistrationForm(self, availability=self.places_left_by_day())
         context["structured_data"] = self.structured_data(request)
         return context
 

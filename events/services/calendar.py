@@ -97,3 +97,23 @@ def event_calendar(event) -> str:
         for day in event.days
     ]
     return render_calendar(entries, name=event.title)
+
+
+def pass_calendar(entry_pass) -> str:
+    """The visit day of one pass, with a link back to it."""
+    registration = entry_pass.registration
+    event = registration.event
+    host = urlsplit(settings.BASE_URL).hostname or "bookday"
+    day = registration.day.date
+    location = ", ".join(part for part in (event.venue_name, event.venue_address) if part)
+    entry = CalendarEntry(
+        uid=f"pass-{entry_pass.code}@{host}",
+        start=event.opens_on(day),
+        end=event.closes_on(day),
+        summary=event.title,
+        location=location,
+        description=entry_pass.url,
+        url=entry_pass.url,
+        geo=(float(event.latitude), float(event.longitude)) if event.has_coordinates else None,
+    )
+    return render_calendar([entry], name=event.title)

@@ -1,0 +1,1 @@
+"""Benchmarks for Bookday. Run them with `make bench` (see docs/benchmarks.md)."""

@@ -1,0 +1,138 @@
+"""Registrations and their passes. Writes happen only in events.services.registration."""
+
+import datetime as dt
+import secrets
+
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.enums import RegistrationSource, RegistrationStatus
+
+# 32 symbols without look-alikes (no 0/O, 1/I/L): easy to read aloud and type at a gate.
+PASS_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+PASS_CODE_LENGTH = 26  # 26 x log2(31) ≈ 129 bits
+
+
+def new_pass_code() -> str:
+    return "".join(secrets.choice(PASS_ALPHABET) for _ in range(PASS_CODE_LENGTH))
+
+
+class EventDay(models.Model):
+    """One day of an event: the row locked while capacity is decided for that day."""
+
+    event = models.ForeignKey("events.EventPage", on_delete=models.CASCADE, related_name="event_days")
+    date = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("event day")
+        verbose_name_plural = _("event days")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["event", "date"], name="unique_event_day")]
+
+    def __str__(self):
+        return f"{self.event.title} — {self.date:%d/%m/%Y}"
+
+    @property
+    def capacity(self) -> int:
+        return self.event.daily_capacity
+
+    def confirmed_people(self) -> int:
+        return self.registrations.confirmed().aggregate(n=Sum("party_size"))["n"] or 0
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=RegistrationStatus.CANCELLED)
+
+    def confirmed(self):
+        return self.filter(status=RegistrationStatus.CONFIRMED)
+
+    def waiting(self):
+        """The waiting list in the order people joined it."""
+        return self.filter(status=RegistrationStatus.WAITING).order_by("created_at", "pk")
+
+    def for_email(self, email: str):
+        return self.filter(email=email.strip().lower())
+
+
+class Registration(models.Model):
+    event = models.ForeignKey("events.EventPage", on_delete=models.PROTECT, related_name="registrations")
+    day = models.ForeignKey(EventDay, on_delete=models.PROTECT, related_name="registrations")
+    full_name = models.CharField(_("full name"), max_length=120)
+    email = models.EmailField(_("email"), max_length=254)
+    phone = models.CharField(_("phone"), max_length=16, help_text=_("Stored as +84xxxxxxxxx."))
+    party_size = models.PositiveSmallIntegerField(_("number of people"), default=1)
+    organisation = models.CharField(_("school or organisation"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RegistrationStatus.choices, default=RegistrationStatus.CONFIRMED
+    )
+    source = models.CharField(
+        _("source"), max_length=8, choices=RegistrationSource.choices, default=RegistrationSource.WEB
+    )
+    language = models.CharField(_("language"), max_length=8, default="vi")
+    consent_at = models.DateTimeField(_("consent given at"))
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Delivery of the confirmation email: a failure never invalidates the registration.
+    email_sent_at = models.DateTimeField(_("email sent at"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("email attempts"), default=0)
+    email_error = models.CharField(_("last email error"), max_length=300, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at"]
+        constraints = [
+            # The same address registers once per day; the service answers "already registered".
+            models.UniqueConstraint(
+                fields=["day", "email"],
+                condition=~Q(status=RegistrationStatus.CANCELLED),
+                name="one_active_registration_per_email_and_day",
+            ),
+            models.CheckConstraint(condition=Q(party_size__gte=1), name="party_size_at_least_one"),
+        ]
+        indexes = [models.Index(fields=["day", "status"], name="registration_day_status")]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.party_size}) — {self.day.date:%d/%m/%Y}"
+
+    @property
+    def visit_date(self) -> dt.date:
+        return self.day.date
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != RegistrationStatus.CANCELLED
+
+
+class Pass(models.Model):
+    """The entry pass of one registration: an unguessable code and no personal data."""
+
+    registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="entry_pass")
+    code = models.CharField(_("code"), max_length=32, unique=True, default=new_pass_code, editable=False)
+    pdf = models.FileField(_("PDF"), upload_to="passes/", blank=True)
+    # Fingerprint of what the PDF shows; a different fingerprint means the file is stale.
+    pdf_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pass")
+        verbose_name_plural = _("passes")
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def path(self) -> str:
+        return f"/p/{self.code}/"
+
+    @property
+    def url(self) -> str:
+        from django.conf import settings
+
+        return settings.BASE_URL + self.path

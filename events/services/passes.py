@@ -1,0 +1,120 @@
+"""Pass artefacts as bytes: the QR code (SVG) and the printable PDF, cached in media storage."""
+
+import hashlib
+import threading
+from functools import cache
+from pathlib import Path
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from events.models import Pass
+
+
+def qr_svg(data: str) -> str:
+    """An inline <svg> QR code of ``data`` that scales to its container (no fixed size)."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=4,
+        image_factory=qrcode.image.svg.SvgPathImage,
+    )
+    code.add_data(data)
+    code.make(fit=True)
+    svg = code.make_image().to_string(encoding="unicode")
+    # Drop the fixed millimetre size so CSS decides (the viewBox keeps the proportions), and ask
+    # for crisp edges: anti-aliased seams between modules confuse cheap phone scanners.
+    svg = svg.replace('width="', 'data-width="', 1).replace('height="', 'data-height="', 1)
+    return svg.replace("<svg ", '<svg shape-rendering="crispEdges" ', 1)
+
+
+def pass_code_groups(code: str) -> str:
+    """ "ABCDEFGH..." -> "ABCD EFGH ..." so a person can read it aloud at the gate."""
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+# WeasyPrint's text stack (Pango, fontconfig) is not thread-safe: two renders at once in one
+# process can crash it. Threaded servers and in-process tasks therefore render one at a time;
+# gunicorn's worker processes and task workers still render in parallel.
+_render_lock = threading.Lock()
+
+
+@cache
+def _fonts():
+    """WeasyPrint's font configuration and the folder of the project's fonts (made once)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    regular = finders.find("fonts/NotoSans-Regular.ttf")
+    return FontConfiguration(), Path(regular).parent
+
+
+def render_pdf(html: str) -> bytes:
+    """Render HTML whose @font-face rules point at the project's fonts by file name."""
+    from weasyprint import HTML
+
+    with _render_lock:
+        font_config, fonts_dir = _fonts()
+        return HTML(string=html, base_url=str(fonts_dir) + "/").write_pdf(font_config=font_config)
+
+
+def _pdf_context(entry_pass: Pass) -> dict:
+    registration = entry_pass.registration
+    event = registration.event
+    return {
+        "entry_pass": entry_pass,
+        "registration": registration,
+        "event": event,
+        "qr": qr_svg(entry_pass.url),
+        "code_groups": pass_code_groups(entry_pass.code),
+    }
+
+
+def _fingerprint(entry_pass: Pass) -> str:
+    """Everything the PDF shows; when any of it changes the cached file is rendered again."""
+    r = entry_pass.registration
+    e = r.event
+    parts = [
+        entry_pass.code,
+        entry_pass.url,
+        r.full_name,
+        str(r.party_size),
+        r.organisation,
+        r.status,
+        r.language,
+        str(r.day.date),
+        e.title,
+        e.venue_name,
+        e.venue_address,
+        str(e.opening_time),
+        str(e.closing_time),
+        "v1",
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def render_pass_pdf(entry_pass: Pass) -> bytes:
+    with translation.override(entry_pass.registration.language):
+        html = render_to_string("events/pass_pdf.html", _pdf_context(entry_pass))
+    return render_pdf(html)
+
+
+def pass_pdf(entry_pass: Pass) -> bytes:
+    """The pass PDF, rendered once and kept in media storage until what it shows changes."""
+    fingerprint = _fingerprint(entry_pass)
+    if entry_pass.pdf and entry_pass.pdf_fingerprint == fingerprint:
+        try:
+            with entry_pass.pdf.open("rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            pass  # the file went missing: render it again
+    data = render_pass_pdf(entry_pass)
+    old_name = entry_pass.pdf.name if entry_pass.pdf else None
+    entry_pass.pdf.save(f"{entry_pass.code}.pdf", ContentFile(data), save=False)
+    if old_name and old_name != entry_pass.pdf.name:
+        entry_pass.pdf.storage.delete(old_name)
+    entry_pass.pdf_fingerprint = fingerprint
+    Pass.objects.filter(pk=entry_pass.pk).update(pdf=entry_pass.pdf.name, pdf_fingerprint=fingerprint)
+    return data

@@ -1,0 +1,241 @@
+"""Registration: the one place that decides who gets a place on which day.
+
+Every decision about a day's capacity is taken inside one transaction holding a row lock on
+that day's EventDay, so concurrent registrations and cancellations are serialised per day and
+a day can never be oversold. Emails go out after the transaction commits.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.enums import RegistrationSource, RegistrationStatus, RegistrationWindow
+from events.models import EventDay, EventPage, Pass, Registration
+
+
+class RegistrationError(Exception):
+    """A refusal with a stable machine ``code``, a translated message and the form field it concerns."""
+
+    messages = {
+        "not_open": _("Registration has not opened yet."),
+        "closed": _("Registration for this event has closed."),
+        "day_over": _("This day of the event is over; pick a later day."),
+        "invalid_day": _("Pick one of the days of the event."),
+        "full": _("This day is fully booked."),
+        "party_too_large": _("A single registration can bring at most %(max)s people."),
+        "organisation_required": _(
+            "Groups of more than %(max)s people must name their school or organisation."
+        ),
+        "consent_required": _("Please agree to the processing of your personal data for this event."),
+        "not_cancellable": _("This registration can no longer be cancelled."),
+    }
+    fields = {
+        "invalid_day": "visit_date",
+        "day_over": "visit_date",
+        "party_too_large": "party_size",
+        "organisation_required": "organisation",
+        "consent_required": "consent",
+    }
+
+    def __init__(self, code: str, **params):
+        self.code = code
+        self.params = params
+        self.field = self.fields.get(code)
+        super().__init__(code)
+
+    @property
+    def message(self) -> str:
+        return str(self.messages[self.code]) % self.params if self.params else str(self.messages[self.code])
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    registration: Registration
+    created: bool  # False: the address was already registered for that day; nothing new was written
+
+    @property
+    def status(self) -> str:
+        return self.registration.status if self.created else "already_registered"
+
+
+def _send_later(registration: Registration) -> None:
+    from events.tasks import send_registration_email
+
+    transaction.on_commit(lambda: send_registration_email.enqueue(registration.pk))
+
+
+def _day(event: EventPage, date: dt.date) -> EventDay:
+    """The day row, created on first use, then locked for the rest of the transaction."""
+    try:
+        with transaction.atomic():
+            day, _created = EventDay.objects.get_or_create(event=event, date=date)
+    except IntegrityError:  # created by a concurrent request between our look-up and insert
+        day = EventDay.objects.get(event=event, date=date)
+    return EventDay.objects.select_for_update().get(pk=day.pk)
+
+
+def _confirmed_people(day: EventDay) -> int:
+    return day.registrations.confirmed().aggregate(n=Sum("party_size"))["n"] or 0
+
+
+def check_rules(
+    *,
+    event: EventPage,
+    visit_date: dt.date,
+    party_size: int,
+    organisation: str,
+    consent: bool,
+    now: dt.datetime,
+) -> None:
+    """Everything that can be refused before looking at the day's capacity."""
+    window = event.registration_window(now)
+    if window == RegistrationWindow.NOT_YET:
+        raise RegistrationError("not_open")
+    if window == RegistrationWindow.CLOSED:
+        raise RegistrationError("closed")
+    if visit_date not in event.days:
+        raise RegistrationError("invalid_day")
+    if now >= event.closes_on(visit_date):
+        raise RegistrationError("day_over")
+    if party_size > event.max_party_size:
+        raise RegistrationError("party_too_large", max=event.max_party_size)
+    if party_size > event.organisation_required_above and not organisation.strip():
+        raise RegistrationError("organisation_required", max=event.organisation_required_above)
+    if not consent:
+        raise RegistrationError("consent_required")
+
+
+def register(
+    *,
+    event: EventPage,
+    full_name: str,
+    email: str,
+    phone: str,
+    visit_date: dt.date,
+    party_size: int = 1,
+    organisation: str = "",
+    consent: bool,
+    join_waitlist: bool = True,
+    source: str = RegistrationSource.WEB,
+    language: str = "vi",
+    now: dt.datetime | None = None,
+) -> RegistrationResult:
+    """Register ``party_size`` people for one day of ``event``.
+
+    Guarantees: the day's confirmed people never exceed the event's daily capacity; when the
+    day is full the registration joins the waiting list (or ``full`` is raised when
+    ``join_waitlist`` is false); an address already registered for that day gets its pass
+    re-sent by email and nothing new is written. ``phone`` must already be normalised.
+    Raises RegistrationError; writes nothing when it does.
+    """
+    now = now or timezone.now()
+    email = email.strip().lower()
+    check_rules(
+        event=event,
+        visit_date=visit_date,
+        party_size=party_size,
+        organisation=organisation,
+        consent=consent,
+        now=now,
+    )
+    with transaction.atomic():
+        day = _day(event, visit_date)
+        existing = Registration.objects.active().filter(day=day, email=email).first()
+        if existing:
+            _send_later(existing)
+            return RegistrationResult(existing, created=False)
+        if _confirmed_people(day) + party_size <= event.daily_capacity:
+            status = RegistrationStatus.CONFIRMED
+        elif join_waitlist and party_size <= event.daily_capacity:
+            status = RegistrationStatus.WAITING
+        else:
+            raise RegistrationError("full")
+        registration = Registration.objects.create(
+            event=event,
+            day=day,
+            full_name=full_name.strip(),
+            email=email,
+            phone=phone,
+            party_size=party_size,
+            organisation=organisation.strip(),
+            status=status,
+            source=source,
+            language=language,
+            consent_at=now,
+            created_at=now,
+            confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
+        )
+        Pass.objects.create(registration=registration)
+        _send_later(registration)
+    return RegistrationResult(registration, created=True)
+
+
+def cancel(*, registration: Registration, now: dt.datetime | None = None) -> list[Registration]:
+    """Cancel a registration and give its places to the waiting list at once.
+
+    Idempotent: cancelling a cancelled registration changes nothing. A day that is over cannot
+    be cancelled (``not_cancellable``). Returns the registrations promoted from the waiting list.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        EventDay.objects.select_for_update().get(pk=registration.day_id)
+        current = (
+            Registration.objects.select_for_update().select_related("event", "day").get(pk=registration.pk)
+        )
+        if current.status == RegistrationStatus.CANCELLED:
+            return []
+        if now >= current.event.closes_on(current.day.date):
+            raise RegistrationError("not_cancellable")
+        was_confirmed = current.status == RegistrationStatus.CONFIRMED
+        current.status = RegistrationStatus.CANCELLED
+        current.cancelled_at = now
+        current.save(update_fields=["status", "cancelled_at"])
+        _send_later(current)
+        promoted = _promote(current.day, now) if was_confirmed else []
+    registration.refresh_from_db()
+    return promoted
+
+
+def promote_waitlist(*, day: EventDay, now: dt.datetime | None = None) -> list[Registration]:
+    """Confirm waiting registrations, oldest first, while they fit (e.g. after capacity grows)."""
+    with transaction.atomic():
+        locked = EventDay.objects.select_for_update().select_related("event").get(pk=day.pk)
+        return _promote(locked, now or timezone.now())
+
+
+def _promote(day: EventDay, now: dt.datetime) -> list[Registration]:
+    """Within the caller's transaction and lock: confirm waiting registrations in order.
+
+    A group too large for the places left is passed over for smaller ones behind it, so places
+    do not stay empty; it keeps its position for the next cancellation.
+    """
+    free = day.event.daily_capacity - _confirmed_people(day)
+    promoted = []
+    for waiting in day.registrations.waiting().select_for_update():
+        if free <= 0:
+            break
+        if waiting.party_size > free:
+            continue
+        waiting.status = RegistrationStatus.CONFIRMED
+        waiting.confirmed_at = now
+        waiting.save(update_fields=["status", "confirmed_at"])
+        free -= waiting.party_size
+        promoted.append(waiting)
+        _send_later(waiting)
+    return promoted
+
+
+def resend_passes(*, email: str) -> int:
+    """Email again every active registration of an address. Returns how many were queued."""
+    registrations = list(Registration.objects.active().for_email(email))
+    for registration in registrations:
+        _send_later(registration)
+    return len(registrations)
+
+
+def resend_pass(*, registration: Registration) -> None:
+    _send_later(registration)

@@ -1,0 +1,82 @@
+"""Background work: confirmation emails with the PDF pass attached."""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django_tasks import task
+
+from events.enums import RegistrationStatus
+from events.models import Registration
+
+log = logging.getLogger(__name__)
+MAX_EMAIL_ATTEMPTS = 6
+CANCEL_SALT = "bookday.cancel"
+
+
+def cancel_token(code: str) -> str:
+    return signing.TimestampSigner(salt=CANCEL_SALT).sign(code).split(":", 1)[1]
+
+
+def cancel_url(code: str) -> str:
+    return f"{settings.BASE_URL}/p/{code}/cancel/?t={cancel_token(code)}"
+
+
+def build_email(registration: Registration) -> EmailMultiAlternatives:
+    """The message for the registration's current state, in the visitor's language."""
+    from events.services.passes import pass_code_groups, pass_pdf
+
+    entry_pass = registration.entry_pass
+    with translation.override(registration.language):
+        context = {
+            "registration": registration,
+            "event": registration.event,
+            "entry_pass": entry_pass,
+            "code_groups": pass_code_groups(entry_pass.code),
+            "cancel_url": cancel_url(entry_pass.code),
+            "calendar_url": f"{entry_pass.url}calendar.ics",
+        }
+        status = registration.status
+        subject = render_to_string(f"events/email/{status}_subject.txt", context).strip()
+        text = render_to_string(f"events/email/{status}.txt", context)
+        html = render_to_string(f"events/email/{status}.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [registration.email])
+    message.attach_alternative(html, "text/html")
+    if status == RegistrationStatus.CONFIRMED:
+        message.attach(f"ve-vao-cong-{entry_pass.code}.pdf", pass_pdf(entry_pass), "application/pdf")
+    return message
+
+
+@task()
+def send_registration_email(registration_id: int) -> None:
+    """Send the email for a registration; on failure record it and try again later.
+
+    The registration stays valid whatever happens here: the visitor still has the pass page.
+    """
+    registration = (
+        Registration.objects.select_related("event", "day", "entry_pass").filter(pk=registration_id).first()
+    )
+    if registration is None:
+        return
+    Registration.objects.filter(pk=registration_id).update(email_attempts=F("email_attempts") + 1)
+    try:
+        build_email(registration).send()
+    except Exception as error:  # any transport or rendering failure is recorded, never raised
+        log.warning("Email for registration %s failed: %s", registration_id, error)
+        Registration.objects.filter(pk=registration_id).update(email_error=str(error)[:300])
+        _retry_later(registration_id, registration.email_attempts + 1)
+        return
+    Registration.objects.filter(pk=registration_id).update(email_sent_at=timezone.now(), email_error="")
+
+
+def _retry_later(registration_id: int, attempts: int) -> None:
+    """Back off 1, 2, 4, ... minutes on a queue that can defer; `send_pending_emails` covers the rest."""
+    if attempts >= MAX_EMAIL_ATTEMPTS or not send_registration_email.get_backend().supports_defer:
+        return
+    delay = dt.timedelta(minutes=2 ** (attempts - 1))
+    send_registration_email.using(run_after=timezone.now() + delay).enqueue(registration_id)

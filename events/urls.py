@@ -1,0 +1,14 @@
+"""Visitor-facing event URLs; mounted with a language prefix for English (/en/p/<code>/)."""
+
+from django.urls import path
+
+from events import views
+
+urlpatterns = [
+    path("events/<int:pk>/register/", views.register_view, name="event_register"),
+    path("p/<str:code>/", views.pass_detail, name="pass_detail"),
+    path("p/<str:code>/pass.pdf", views.pass_pdf_view, name="pass_pdf"),
+    path("p/<str:code>/calendar.ics", views.pass_calendar, name="pass_calendar"),
+    path("p/<str:code>/cancel/", views.pass_cancel, name="pass_cancel"),
+    path("passes/find/", views.find_pass, name="find_pass"),
+]

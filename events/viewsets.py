@@ -1,0 +1,218 @@
+"""Wagtail admin screens for organisers: registrations and each day's capacity."""
+
+from django.contrib import messages
+from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.models import CreateView, IndexView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets import ListingButton
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from events.admin_forms import RegistrationCreateForm, RegistrationEditForm
+from events.enums import RegistrationSource, RegistrationStatus
+from events.models import EventDay, Registration
+from events.services.registration import RegistrationError, cancel, register, resend_pass
+from events.validators import display_vn_mobile
+
+
+class NoDeletePolicy(ModelPermissionPolicy):
+    """Registrations are cancelled, never deleted: the record is part of the event's history."""
+
+    def user_has_permission(self, user, action):
+        return action != "delete" and super().user_has_permission(user, action)
+
+
+register_permission_policy(Registration, NoDeletePolicy(Registration))
+
+
+class RegistrationIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("event", "day", "entry_pass")
+
+    def get_list_more_buttons(self, instance):
+        buttons = [
+            b for b in super().get_list_more_buttons(instance) if b.url != self.get_delete_url(instance)
+        ]
+        buttons.append(ListingButton(_("Open pass"), url=instance.entry_pass.url, icon_name="link-external"))
+        return buttons
+
+
+class RegistrationCreateView(CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return register(
+            event=data["event"],
+            full_name=data["full_name"],
+            email=data["email"],
+            phone=data["phone"],
+            visit_date=data["visit_date"],
+            party_size=data["party_size"],
+            organisation=data["organisation"],
+            consent=data["consent"],
+            join_waitlist=data["join_waitlist"],
+            source=RegistrationSource.ADMIN,
+            language="vi",
+        ).registration
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except RegistrationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            return self.form_invalid(form)
+
+
+class RegistrationViewSet(ModelViewSet):
+    model = Registration
+    icon = "user"
+    menu_label = gettext_lazy("Registrations")
+    add_to_admin_menu = False
+    index_view_class = RegistrationIndexView
+    add_view_class = RegistrationCreateView
+    search_backend_name = None  # plain database search: name, email, phone, pass code
+    search_fields = ["full_name", "email", "phone", "organisation", "entry_pass__code"]
+    list_filter = ["event", "status", "day__date", "source"]
+    list_display = [
+        "full_name",
+        "party_size",
+        Column("visit_date", label=gettext_lazy("Day"), accessor="day.date"),
+        "status",
+        "email",
+        Column("phone", label=gettext_lazy("Phone"), accessor=lambda r: display_vn_mobile(r.phone)),
+        "organisation",
+        "created_at",
+    ]
+    list_export = [
+        "entry_pass__code",
+        "event",
+        "visit_date",
+        "full_name",
+        "email",
+        "phone",
+        "party_size",
+        "organisation",
+        "status",
+        "source",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+        "email_sent_at",
+        "email_error",
+    ]
+    export_headings = {"entry_pass__code": gettext_lazy("Pass code"), "visit_date": gettext_lazy("Day")}
+    export_filename = "dang-ky"
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "event",
+        "full_name",
+        "email",
+        "phone",
+        "party_size",
+        "organisation",
+        "status",
+        "source",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+        "email_sent_at",
+        "email_attempts",
+        "email_error",
+    ]
+    list_per_page = 50
+
+    def get_form_class(self, for_update=False):
+        return RegistrationEditForm if for_update else RegistrationCreateForm
+
+    def get_urlpatterns(self):
+        return [
+            *(p for p in super().get_urlpatterns() if p.name != "delete"),
+            path("resend/<int:pk>/", require_POST(self.resend_view), name="resend"),
+            path("cancel/<int:pk>/", require_POST(self.cancel_view), name="cancel"),
+        ]
+
+    def _check(self, request, action: str = "change"):
+        from django.core.exceptions import PermissionDenied
+
+        if not self.permission_policy.user_has_permission(request.user, action):
+            raise PermissionDenied
+
+    def resend_view(self, request, pk):
+        self._check(request)
+        registration = get_object_or_404(Registration, pk=pk)
+        resend_pass(registration=registration)
+        messages.success(request, _("The pass was sent again to %(email)s.") % {"email": registration.email})
+        return redirect(self.get_url_name("edit"), pk)
+
+    def cancel_view(self, request, pk):
+        self._check(request)
+        registration = get_object_or_404(Registration, pk=pk)
+        try:
+            promoted = cancel(registration=registration)
+        except RegistrationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Registration cancelled; %(count)s waiting registration(s) confirmed.")
+                % {"count": len(promoted)},
+            )
+        return redirect(self.get_url_name("edit"), pk)
+
+
+class EventDayIndexView(IndexView):
+    def get_base_queryset(self):
+        confirmed = Q(registrations__status=RegistrationStatus.CONFIRMED)
+        waiting = Q(registrations__status=RegistrationStatus.WAITING)
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("event")
+            .annotate(
+                confirmed_people=Sum("registrations__party_size", filter=confirmed, default=0),
+                waiting_count=Count("registrations", filter=waiting),
+            )
+            .order_by("-date")
+        )
+
+
+class EventDayViewSet(ModelViewSet):
+    """Read-only: capacity per day as used/total, and the waiting list's length."""
+
+    model = EventDay
+    icon = "date"
+    menu_label = gettext_lazy("Capacity by day")
+    add_to_admin_menu = False
+    index_view_class = EventDayIndexView
+    list_filter = ["event"]
+    list_display = [
+        "event",
+        "date",
+        Column(
+            "used",
+            label=gettext_lazy("Places used"),
+            accessor=lambda d: f"{d.confirmed_people} / {d.event.daily_capacity}",
+        ),
+        Column("waiting_count", label=gettext_lazy("Waiting")),
+    ]
+    list_export = ["event", "date", "confirmed_people", "waiting_count"]
+    export_filename = "suc-chua-theo-ngay"
+    form_fields = ["event", "date"]
+
+    def get_urlpatterns(self):
+        return [p for p in super().get_urlpatterns() if p.name in {"index", "index_results"}]
+
+    def get_list_url(self):
+        return reverse(self.get_url_name("index"))
+
+
+class BookDayGroup(ModelViewSetGroup):
+    menu_label = gettext_lazy("Book Day")
+    menu_icon = "calendar-alt"
+    menu_order = 150
+    items = (RegistrationViewSet("registrations"), EventDayViewSet("event_days"))

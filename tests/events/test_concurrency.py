@@ -1,0 +1,101 @@
+"""Capacity under a rush, where it is real: PostgreSQL with concurrent transactions."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from events.enums import RegistrationStatus
+from events.models import Registration
+from events.services.registration import RegistrationError, register
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is tested on PostgreSQL (run `make test`)")
+
+
+def rush(event, day, count: int, party_size: int = 1, **kwargs) -> list:
+    """``count`` registrations at the same moment, each on its own connection."""
+    barrier = threading.Barrier(count)
+    outcomes = []
+
+    def one(n):
+        try:
+            barrier.wait()
+            result = register(
+                event=event,
+                full_name=f"Khách {n}",
+                email=f"khach{n}@example.vn",
+                phone="+84912345678",
+                visit_date=day,
+                party_size=party_size,
+                consent=True,
+                **kwargs,
+            )
+            outcomes.append(result.registration.status)
+        except RegistrationError as error:
+            outcomes.append(error.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def test_fifty_at_once_against_twenty_places_admits_exactly_twenty(event):
+    day = event.start_date + dt.timedelta(days=1)
+    event.daily_capacity = 20
+    event.save()
+    outcomes = rush(event, day, 50)
+    assert len(outcomes) == 50
+    assert outcomes.count(RegistrationStatus.CONFIRMED) == 20
+    assert outcomes.count(RegistrationStatus.WAITING) == 30
+    confirmed = Registration.objects.filter(day__date=day, status=RegistrationStatus.CONFIRMED)
+    assert sum(r.party_size for r in confirmed) == 20
+
+
+def test_groups_never_overfill_a_day_and_refusals_write_nothing(event):
+    day = event.start_date + dt.timedelta(days=1)
+    event.daily_capacity = 20
+    event.save()
+    outcomes = rush(event, day, 30, party_size=3, join_waitlist=False)
+    assert outcomes.count(RegistrationStatus.CONFIRMED) == 6  # 18 people; a seventh group would be 21
+    assert outcomes.count("full") == 24
+    assert Registration.objects.count() == 6
+
+
+def test_the_same_person_twice_at_once_is_registered_once(event):
+    day = event.start_date + dt.timedelta(days=1)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def one():
+        barrier.wait()
+        results.append(
+            register(
+                event=event,
+                full_name="Đặng Thị Hương",
+                email="huong@example.vn",
+                phone="+84912345678",
+                visit_date=day,
+                consent=True,
+            ).created
+        )
+        connections.close_all()
+
+    threads = [threading.Thread(target=one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results) == [False, True]
+    assert Registration.objects.count() == 1

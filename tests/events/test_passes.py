@@ -1,0 +1,99 @@
+"""The pass: QR that real decoders read, a PDF whose Vietnamese text survives, cached files."""
+
+import io
+
+import pypdfium2
+import pytest
+import zxingcpp
+from django.core import mail
+from pypdf import PdfReader
+
+from events.services.passes import pass_pdf
+from events.services.registration import cancel
+from tests.factories import register_visitor
+
+pytestmark = pytest.mark.django_db
+
+
+def decode(image) -> list[str]:
+    return [result.text for result in zxingcpp.read_barcodes(image)]
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.mark.parametrize("name", ["Đặng Thị Hương", "Nguyễn Văn Ưng"])
+def test_pdf_pass_keeps_vietnamese_names_and_its_qr_decodes_to_the_pass_url(event, name):
+    registration = register_visitor(event, full_name=name, party_size=2).registration
+    entry_pass = registration.entry_pass
+    data = pass_pdf(entry_pass)
+
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    assert (round(width), round(height)) == (298, 420)  # A6 in points
+    text = pdf_text(data)
+    assert name in text
+    assert event.title.split()[0] in text
+    fonts = {f.get_object()["/BaseFont"] for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert all("Noto" in font for font in fonts), fonts  # the project's font, embedded
+
+    page = pypdfium2.PdfDocument(data)[0].render(scale=2).to_pil()
+    assert decode(page) == [f"http://testserver/p/{entry_pass.code}/"]
+    assert decode(page.convert("L").point(lambda v: 0 if v < 128 else 255)) == [entry_pass.url]
+
+
+def test_pdf_is_rendered_once_then_served_from_storage(event, monkeypatch):
+    entry_pass = register_visitor(event).registration.entry_pass  # the email rendered it already
+    entry_pass.refresh_from_db()
+    assert entry_pass.pdf.name == f"passes/{entry_pass.code}.pdf"
+    from events.services import passes
+
+    monkeypatch.setattr(passes, "render_pass_pdf", lambda p: pytest.fail("rendered again"))
+    assert pass_pdf(entry_pass).startswith(b"%PDF")
+
+
+def test_pdf_is_rendered_again_when_the_registration_changes(event, django_capture_on_commit_callbacks):
+    registration = register_visitor(event, full_name="Đặng Thị Hương").registration
+    entry_pass = registration.entry_pass
+    entry_pass.refresh_from_db()
+    before = entry_pass.pdf_fingerprint
+    registration.full_name = "Nguyễn Văn Ưng"
+    registration.save()
+    entry_pass.registration.refresh_from_db()
+    assert "Nguyễn Văn Ưng" in pdf_text(pass_pdf(entry_pass))
+    entry_pass.refresh_from_db()
+    assert entry_pass.pdf_fingerprint != before
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel(registration=registration)
+    entry_pass.registration.refresh_from_db()
+    assert "Đã hủy" in pdf_text(pass_pdf(entry_pass))
+
+
+def test_confirmation_email_has_text_html_pdf_and_cancel_link(event):
+    registration = register_visitor(event, full_name="Nguyễn Văn Ưng", party_size=3).registration
+    message = mail.outbox[-1]
+    code = registration.entry_pass.code
+    assert message.to == [registration.email]
+    assert "Vé vào cổng" in message.subject and event.title in message.subject
+    assert "Nguyễn Văn Ưng" in message.body
+    assert f"http://testserver/p/{code}/" in message.body
+    assert f"http://testserver/p/{code}/cancel/?t=" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and f"/p/{code}/cancel/?t=" in html and 'lang="vi"' in html
+    ((name, content, content_type),) = message.attachments
+    assert content_type == "application/pdf" and name.endswith(".pdf")
+    assert "Nguyễn Văn Ưng" in pdf_text(content)
+    registration.refresh_from_db()
+    assert registration.email_sent_at and registration.email_attempts == 1
+
+
+def test_a_failed_email_is_recorded_and_the_registration_stays(event, settings):
+    settings.EMAIL_BACKEND = "tests.events.broken_mail.Backend"
+    result = register_visitor(event)
+    registration = result.registration
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
+    assert registration.email_sent_at is None
+    assert registration.email_attempts == 1 and "SMTP down" in registration.email_error
