@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from bookday.text import slugify_vi
 from events.enums import ProgrammeKind
 from events.models import EventIndexPage, EventPage, ProgrammeItem
 from home.demo import child, demo_image
@@ -163,3 +164,123 @@ def _event(index, *, year: int, start: dt.date, intro: str, opens, image_seed: i
         event.registration_opens_at = opens
         event.save_revision().publish()
     return event
+
+
+FAMILY_NAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Trịnh",
+    "Đoàn",
+    "Lương",
+]
+MIDDLE_NAMES = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc", "Quang", "Thanh", "Hữu", "Bảo", "Gia", "Khánh"]
+GIVEN_NAMES = [
+    "An",
+    "Bình",
+    "Châu",
+    "Dũng",
+    "Đạt",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hiếu",
+    "Hoa",
+    "Hùng",
+    "Hương",
+    "Khoa",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Ngân",
+    "Nhung",
+    "Phúc",
+    "Quân",
+    "Quỳnh",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Trung",
+    "Tú",
+    "Tuấn",
+    "Ưng",
+    "Vân",
+    "Việt",
+    "Yến",
+]
+SCHOOLS = [
+    "Trường THCS Suối Hoa",
+    "Trường Tiểu học Kinh Bắc",
+    "Trường THPT Chuyên Bắc Ninh",
+    "Trường THCS Ninh Xá",
+    "Trường Tiểu học Vệ An",
+    "Trường THPT Hàn Thuyên",
+    "Trường THCS Võ Cường",
+    "Trường Tiểu học Đại Phúc",
+    "CLB Đọc sách Thanh niên",
+    "Trung tâm Văn hóa phường Tiền An",
+    "Trường Mầm non Hoa Sen",
+    "Thư viện trường THCS Đáp Cầu",
+]
+DEMO_CAPACITY = 600  # pre-registered visitors per day; walk-ins come on top
+
+
+def seed_registrations(event: EventPage) -> int:
+    """A few hundred registrations over the event's days: families, school groups, a waiting list."""
+    import random
+
+    from events.services.registration import register
+
+    if event.registrations.exists():
+        return 0
+    if event.daily_capacity != DEMO_CAPACITY:
+        event.daily_capacity = DEMO_CAPACITY
+        event.save_revision().publish()
+    rng = random.Random(2026)
+    count = 0
+    for number, day in enumerate(event.days):
+        last = number == len(event.days) - 1
+        # The days fill up towards the end; the last one is full, with people waiting.
+        target = DEMO_CAPACITY if last else DEMO_CAPACITY - 150 + 60 * number
+        people = waiting = 0
+        while people < target - 4 or (last and waiting < 8):
+            group = rng.random() < 0.12
+            size = rng.randint(20, 45) if group else rng.choice([1, 1, 1, 2, 2, 3, 4])
+            name = f"{rng.choice(FAMILY_NAMES)} {rng.choice(MIDDLE_NAMES)} {rng.choice(GIVEN_NAMES)}"
+            when = event.opens_on(day) - dt.timedelta(days=rng.randint(1, 21), minutes=rng.randint(0, 1440))
+            count += 1
+            result = register(
+                event=event,
+                full_name=name,
+                email=f"khach{count}.{slugify_vi(name).replace('-', '')}@example.vn",
+                phone=f"+849{rng.randint(10_000_000, 99_999_999)}",
+                visit_date=day,
+                party_size=size,
+                organisation=rng.choice(SCHOOLS) if group else "",
+                consent=True,
+                notify=False,
+                now=min(when, timezone.now()),
+            )
+            if result.registration.status == "confirmed":
+                people += size
+            else:
+                waiting += 1
+    return count

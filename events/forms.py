@@ -33,8 +33,6 @@ class EventPageForm(WagtailAdminPageForm):
 class RegistrationForm(forms.Form):
     """The visitor's registration. Format checks only: the rules live in the registration service."""
 
-    label_suffix = ""
-
     full_name = forms.CharField(
         label=gettext_lazy("Full name"),
         max_length=120,
@@ -90,6 +88,7 @@ class RegistrationForm(forms.Form):
     )
 
     def __init__(self, event, *args, availability: dict | None = None, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # no colon after labels
         super().__init__(*args, **kwargs)
         self.event = event
         self.fields["visit_date"].choices = [
@@ -123,7 +122,10 @@ class RegistrationForm(forms.Form):
 
 
 class FindPassForm(forms.Form):
-    label_suffix = ""
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     email = forms.EmailField(
         label=gettext_lazy("Email you registered with"),
         max_length=254,

@@ -65,6 +65,7 @@ class RegistrationCreateView(CreateView):
             return super().form_valid(form)
         except RegistrationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
+            self.produced_error_message = error.message
             return self.form_invalid(form)
 
 
@@ -89,7 +90,7 @@ class RegistrationViewSet(ModelViewSet):
         "created_at",
     ]
     list_export = [
-        "entry_pass__code",
+        "entry_pass.code",
         "event",
         "visit_date",
         "full_name",
@@ -105,7 +106,7 @@ class RegistrationViewSet(ModelViewSet):
         "email_sent_at",
         "email_error",
     ]
-    export_headings = {"entry_pass__code": gettext_lazy("Pass code"), "visit_date": gettext_lazy("Day")}
+    export_headings = {"entry_pass.code": gettext_lazy("Pass code"), "visit_date": gettext_lazy("Day")}
     export_filename = "dang-ky"
     inspect_view_enabled = True
     inspect_view_fields = [
@@ -201,8 +202,16 @@ class EventDayViewSet(ModelViewSet):
         Column("waiting_count", label=gettext_lazy("Waiting")),
     ]
     list_export = ["event", "date", "confirmed_people", "waiting_count"]
+    copy_view_enabled = False
     export_filename = "suc-chua-theo-ngay"
     form_fields = ["event", "date"]
+
+    def get_common_view_kwargs(self, **kwargs):
+        # Only the listing exists: no add, edit, delete, history or usage screens to link to.
+        none = dict.fromkeys(
+            ["add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"]
+        )
+        return super().get_common_view_kwargs(**{**none, **kwargs})
 
     def get_urlpatterns(self):
         return [p for p in super().get_urlpatterns() if p.name in {"index", "index_results"}]

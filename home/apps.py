@@ -19,3 +19,10 @@ class HomeConfig(AppConfig):
         # Sent once per app that has models: listen for the last one, when every permission exists.
         last_app = [app for app in global_apps.get_app_configs() if app.models_module][-1]
         post_migrate.connect(grant_new_permissions, sender=last_app, dispatch_uid="bookday_groups")
+
+        from wagtail.signals import page_published, page_unpublished
+
+        from bookday.middleware import PublicPageCacheMiddleware
+
+        page_published.connect(PublicPageCacheMiddleware.clear, dispatch_uid="bookday_pagecache_publish")
+        page_unpublished.connect(PublicPageCacheMiddleware.clear, dispatch_uid="bookday_pagecache_unpublish")

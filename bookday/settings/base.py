@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bookday.middleware.LocaleMiddleware",
+    "bookday.middleware.PublicPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -104,8 +105,22 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Background work runs in-process unless a queue is configured (see README).
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Anonymous visitors get public pages from the cache for at most this long (0 turns it off);
+# publishing a page clears it at once.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+
+# Background work (emails with PDF passes): in-process by default; with a queue, outside the
+# request, run by `manage.py rqworker default` (Redis) or `manage.py db_worker` (database).
+TASK_QUEUE = env("TASK_QUEUE", default="redis" if REDIS_URL else "immediate")
+if TASK_QUEUE == "redis":
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASK_QUEUE == "database":
+    INSTALLED_APPS += ["django_tasks_db"]
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Bookday <no-reply@bookday.local>")

@@ -13,3 +13,4 @@ BASE_URL = env("BASE_URL", default="http://testserver").rstrip("/")
 WAGTAILADMIN_BASE_URL = BASE_URL
 ALLOWED_HOSTS = ["*"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/bookday-test-media")
+PAGE_CACHE_SECONDS = 0  # tests see every change at once; tests/test_page_cache.py turns it on

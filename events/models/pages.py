@@ -315,11 +315,7 @@ class EventPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from events.forms import RegistrationForm
-
         context["registration_window"] = self.registration_window()
-        if context["registration_window"] == RegistrationWindow.OPEN:
-            context["registration_form"] = RegistrationForm(self, availability=self.places_left_by_day())
         context["structured_data"] = self.structured_data(request)
         return context
 

@@ -122,6 +122,7 @@ def register(
     join_waitlist: bool = True,
     source: str = RegistrationSource.WEB,
     language: str = "vi",
+    notify: bool = True,
     now: dt.datetime | None = None,
 ) -> RegistrationResult:
     """Register ``party_size`` people for one day of ``event``.
@@ -130,7 +131,8 @@ def register(
     day is full the registration joins the waiting list (or ``full`` is raised when
     ``join_waitlist`` is false); an address already registered for that day gets its pass
     re-sent by email and nothing new is written. ``phone`` must already be normalised.
-    Raises RegistrationError; writes nothing when it does.
+    ``notify=False`` sends no email (imports and demo data). Raises RegistrationError and
+    writes nothing when it does.
     """
     now = now or timezone.now()
     email = email.strip().lower()
@@ -146,7 +148,8 @@ def register(
         day = _day(event, visit_date)
         existing = Registration.objects.active().filter(day=day, email=email).first()
         if existing:
-            _send_later(existing)
+            if notify:
+                _send_later(existing)
             return RegistrationResult(existing, created=False)
         if _confirmed_people(day) + party_size <= event.daily_capacity:
             status = RegistrationStatus.CONFIRMED
@@ -170,7 +173,8 @@ def register(
             confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
         )
         Pass.objects.create(registration=registration)
-        _send_later(registration)
+        if notify:
+            _send_later(registration)
     return RegistrationResult(registration, created=True)
 
 

@@ -30,8 +30,9 @@ def post(client, event, data, **headers):
     return client.post(f"/events/{event.pk}/register/", data, **headers)
 
 
-def test_event_page_offers_the_form_with_places_left(client, event):
-    html = client.get(event.url).content.decode()
+def test_event_page_leads_to_the_form_with_places_left(client, event):
+    assert f'href="/events/{event.pk}/register/"' in client.get(event.url).content.decode()
+    html = client.get(f"/events/{event.pk}/register/").content.decode()
     assert f'action="/events/{event.pk}/register/"' in html
     assert 'name="consent"' in html and 'name="website"' in html
     assert f"{event.daily_capacity} chỗ còn trống" in html
