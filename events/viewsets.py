@@ -7,10 +7,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import CreateView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
@@ -39,7 +39,9 @@ class RegistrationIndexView(IndexView):
         buttons = [
             b for b in super().get_list_more_buttons(instance) if b.url != self.get_delete_url(instance)
         ]
-        buttons.append(ListingButton(_("Open pass"), url=instance.entry_pass.url, icon_name="link-external"))
+        buttons.append(
+            MenuItem(_("Open pass"), url=instance.entry_pass.url, icon_name="link-external", priority=15)
+        )
         return buttons
 
 
@@ -84,7 +86,6 @@ class RegistrationViewSet(ModelViewSet):
         "party_size",
         Column("visit_date", label=gettext_lazy("Day"), accessor="day.date"),
         "status",
-        "email",
         Column("phone", label=gettext_lazy("Phone"), accessor=lambda r: display_vn_mobile(r.phone)),
         "organisation",
         "created_at",

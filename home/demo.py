@@ -73,10 +73,10 @@ def seed_users(stdout=None) -> list[tuple[str, str]]:
     User = get_user_model()
     logins = []
     for username, full_name, group_name in DEMO_USERS:
-        first, _, last = full_name.rpartition(" ")
+        # Vietnamese names read family name first; Django joins first + last, so keep it whole.
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": last, "last_name": first, "email": f"{username}@bookday.local"},
+            defaults={"first_name": full_name, "last_name": "", "email": f"{username}@bookday.local"},
         )
         if created:
             user.set_password(DEMO_PASSWORD)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.images.models import Image
 from wagtail.models import Page, Revision, Site
 
-from events.models import EventPage, ProgrammeItem
+from events.models import EventPage, Pass, ProgrammeItem, Registration
 from home.models import HomePage, NewsPage
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def counts() -> dict:
     return {
         model.__name__: model.objects.count()
-        for model in (Page, Revision, ProgrammeItem, Image, User, NewsPage)
+        for model in (Page, Revision, ProgrammeItem, Image, User, NewsPage, Registration, Pass)
     }
 
 
@@ -40,6 +40,10 @@ def test_seed_builds_a_complete_book_day_and_is_idempotent(settings, client):
     assert current.programme.count() >= 8
     assert last_year.end_date < today and not last_year.registration_open
     assert NewsPage.objects.live().count() >= 3
+    # A few hundred registrations, school groups among them, and a last day with a waiting list.
+    assert Registration.objects.count() >= 200
+    assert Registration.objects.filter(party_size__gte=20).exclude(organisation="").exists()
+    assert Registration.objects.filter(status="waiting", day__date=current.end_date).exists()
     assert User.objects.get(username="admin").is_superuser
     # The programme is part of the published revision, so editing in the admin keeps it.
     assert len(current.get_latest_revision().content["programme"]) == current.programme.count()

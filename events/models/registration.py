@@ -22,7 +22,9 @@ def new_pass_code() -> str:
 class EventDay(models.Model):
     """One day of an event: the row locked while capacity is decided for that day."""
 
-    event = models.ForeignKey("events.EventPage", on_delete=models.CASCADE, related_name="event_days")
+    event = models.ForeignKey(
+        "events.EventPage", verbose_name=_("event"), on_delete=models.CASCADE, related_name="event_days"
+    )
     date = models.DateField(_("date"))
 
     class Meta:
@@ -58,8 +60,12 @@ class RegistrationQuerySet(models.QuerySet):
 
 
 class Registration(models.Model):
-    event = models.ForeignKey("events.EventPage", on_delete=models.PROTECT, related_name="registrations")
-    day = models.ForeignKey(EventDay, on_delete=models.PROTECT, related_name="registrations")
+    event = models.ForeignKey(
+        "events.EventPage", verbose_name=_("event"), on_delete=models.PROTECT, related_name="registrations"
+    )
+    day = models.ForeignKey(
+        EventDay, verbose_name=_("day"), on_delete=models.PROTECT, related_name="registrations"
+    )
     full_name = models.CharField(_("full name"), max_length=120)
     email = models.EmailField(_("email"), max_length=254)
     phone = models.CharField(_("phone"), max_length=16, help_text=_("Stored as +84xxxxxxxxx."))

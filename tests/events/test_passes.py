@@ -97,3 +97,32 @@ def test_a_failed_email_is_recorded_and_the_registration_stays(event, settings):
     assert registration.status == "confirmed"
     assert registration.email_sent_at is None
     assert registration.email_attempts == 1 and "SMTP down" in registration.email_error
+
+
+def test_failed_emails_are_sent_again_by_the_retry_command(event, settings):
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "tests.events.broken_mail.Backend"
+    registration = register_visitor(event).registration
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    call_command("send_pending_emails", stdout=io.StringIO())
+    registration.refresh_from_db()
+    assert registration.email_sent_at is not None and registration.email_error == ""
+    assert [m.to for m in mail.outbox] == [[registration.email]]
+    call_command("send_pending_emails", stdout=io.StringIO())  # nothing left to send
+    assert len(mail.outbox) == 1
+
+
+def test_generate_passes_renders_every_missing_pdf(event):
+    from django.core.management import call_command
+
+    from events.models import Pass
+
+    for _ in range(3):
+        register_visitor(event, notify=False)
+    assert not Pass.objects.exclude(pdf="").exists()
+    out = io.StringIO()
+    call_command("generate_passes", str(event.pk), "--jobs", "1", stdout=out)
+    assert "3 passes ready" in out.getvalue()
+    assert Pass.objects.exclude(pdf="").count() == 3
