@@ -7,6 +7,7 @@ def test_admin_speaks_vietnamese_by_default(client):
     html = client.get("/admin/login/").content.decode()
     assert 'lang="vi"' in html
     assert "Đăng nhập" in html
+    assert "Mật khẩu" in html and ">Password<" not in html
 
 
 def test_admin_offers_english_as_a_preference(admin_client, admin_user):

@@ -159,6 +159,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Wagtail ----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Bookday"
+WAGTAILADMIN_USER_LOGIN_FORM = "home.forms.AdminLoginForm"
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # Slugs are ASCII and transliterated (Vietnamese "Đường sách" becomes "duong-sach").
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
