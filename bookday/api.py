@@ -110,5 +110,7 @@ def not_found(request, *args, **kwargs):
 
 # Routers import ApiError from here, so they are added last.
 from events.api import router as events_router  # noqa: E402
+from events.api_checkin import router as checkin_router  # noqa: E402
 
 api.add_router("/events/", events_router)
+api.add_router("/", checkin_router)

@@ -284,3 +284,87 @@ def seed_registrations(event: EventPage) -> int:
             else:
                 waiting += 1
     return count
+
+
+GATES = ["Cổng chính", "Cổng B (đường Lý Thái Tổ)", "Cổng thiếu nhi"]
+
+
+def seed_gate_activity(event: EventPage) -> int:
+    """Three gates and a realistic first day at them: passes scanned (groups sometimes in two
+    parts, a few scanned twice, a few foreign QR codes) and walk-ins counted in small bunches."""
+    import random
+
+    from events.enums import RegistrationStatus
+    from events.models import CheckIn, Gate, Registration
+    from events.services.checkin import check_in, record_walk_ins
+
+    gates = [
+        Gate.objects.get_or_create(event=event, name=name, defaults={"sort_order": n})[0]
+        for n, name in enumerate(GATES)
+    ]
+    if CheckIn.objects.filter(event=event).exists():
+        return 0
+    rng = random.Random(426)
+    day = event.start_date
+
+    def moment() -> dt.datetime:
+        # Busy mornings (school groups) and afternoons, quiet at lunch and in the evening.
+        hour = rng.choices(range(8, 21), weights=[6, 9, 10, 7, 3, 4, 8, 9, 7, 4, 3, 2, 1])[0]
+        return event.opens_on(day).replace(hour=hour, minute=rng.randint(0, 59), second=rng.randint(0, 59))
+
+    scans = 0
+    registrations = Registration.objects.filter(
+        day__date=day, event=event, status=RegistrationStatus.CONFIRMED
+    )
+    for number, registration in enumerate(registrations.select_related("entry_pass")):
+        if rng.random() > 0.86:
+            continue  # a no-show
+        gate = rng.choice(gates)
+        at = moment()
+        parts = [registration.party_size]
+        if registration.party_size >= 20 and rng.random() < 0.3:
+            first = rng.randint(registration.party_size // 2, registration.party_size - 1)
+            parts = [first, None]  # the rest of the class arrives later
+        for part_number, headcount in enumerate(parts):
+            check_in(
+                code=registration.entry_pass.url,
+                event=event,
+                gate=gate,
+                client_id=f"demo-{number}-{part_number}",
+                scanned_at=at + dt.timedelta(minutes=40 * part_number),
+                headcount=headcount,
+                device="Demo phone",
+            )
+            scans += 1
+        if rng.random() < 0.05:  # scanned again by a second gate
+            check_in(
+                code=registration.entry_pass.code,
+                event=event,
+                gate=rng.choice(gates),
+                client_id=f"demo-{number}-again",
+                scanned_at=at + dt.timedelta(minutes=2),
+                device="Demo phone",
+            )
+            scans += 1
+    for number in range(4):
+        check_in(
+            code="https://shopee.vn/khuyen-mai",
+            event=event,
+            gate=rng.choice(gates),
+            client_id=f"demo-foreign-{number}",
+            scanned_at=moment(),
+            device="Demo phone",
+        )
+    people = 0
+    while people < 1500:
+        count = rng.choice([1, 1, 2, 2, 3, 4, 5])
+        record_walk_ins(
+            event=event,
+            gate=rng.choice(gates),
+            count=count,
+            client_id=f"demo-walk-{people}",
+            at=moment(),
+            device="Demo phone",
+        )
+        people += count
+    return scans

@@ -27,3 +27,14 @@ class RegistrationSource(models.TextChoices):
     WEB = "web", _("Website")
     API = "api", _("API")
     ADMIN = "admin", _("Organisers")
+
+
+class CheckInResult(models.TextChoices):
+    ADMITTED = "admitted", _("Admitted")
+    ALREADY_ADMITTED = "already_admitted", _("Already admitted today")
+    INVALID = "invalid", _("No such pass")
+    CANCELLED = "cancelled", _("Registration cancelled")
+    WAITING = "waiting", _("On the waiting list, not confirmed")
+    WRONG_EVENT = "wrong_event", _("Pass for another event")
+    WRONG_DAY = "wrong_day", _("Pass for another day")
+    NOT_OPEN = "not_open", _("Outside opening hours")

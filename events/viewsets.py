@@ -16,7 +16,7 @@ from wagtail.permissions import register_permission_policy
 
 from events.admin_forms import RegistrationCreateForm, RegistrationEditForm
 from events.enums import RegistrationSource, RegistrationStatus
-from events.models import EventDay, Registration
+from events.models import CheckIn, EventDay, Gate, Registration, WalkIn
 from events.services.registration import RegistrationError, cancel, register, resend_pass
 from events.validators import display_vn_mobile
 
@@ -221,8 +221,124 @@ class EventDayViewSet(ModelViewSet):
         return reverse(self.get_url_name("index"))
 
 
+class CheckInIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("event", "gate", "user", "entry_pass__registration")
+
+
+class CheckInViewSet(ModelViewSet):
+    """Every scan at the gates, refusals included: the audit trail. Read-only."""
+
+    model = CheckIn
+    icon = "tick-inverse"
+    menu_label = gettext_lazy("Check-ins")
+    add_to_admin_menu = False
+    index_view_class = CheckInIndexView
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    search_backend_name = None
+    search_fields = ["code", "device", "entry_pass__code", "entry_pass__registration__full_name"]
+    list_filter = ["event", "day", "gate", "result", "flagged", "device"]
+    list_display = [
+        Column("scanned_at", label=gettext_lazy("Scanned at"), accessor="scanned_at"),
+        "result",
+        "admitted",
+        "gate",
+        Column(
+            "visitor",
+            label=gettext_lazy("Visitor"),
+            accessor=lambda c: c.entry_pass.registration.full_name if c.entry_pass_id else "—",
+        ),
+        "user",
+        "device",
+        Column("undone", label=gettext_lazy("Undone"), accessor=lambda c: _("yes") if c.undone_at else ""),
+        Column(
+            "flagged", label=gettext_lazy("Needs review"), accessor=lambda c: _("yes") if c.flagged else ""
+        ),
+    ]
+    list_export = [
+        "event",
+        "day",
+        "gate",
+        "scanned_at",
+        "received_at",
+        "result",
+        "admitted",
+        "code",
+        "user",
+        "device",
+        "offline_result",
+        "flagged",
+        "undone_at",
+        "undone_by",
+        "client_id",
+    ]
+    export_filename = "luot-soat-ve"
+    form_fields = ["gate"]
+    list_per_page = 100
+
+    def get_common_view_kwargs(self, **kwargs):
+        none = dict.fromkeys(["add_url_name", "edit_url_name", "delete_url_name"])
+        return super().get_common_view_kwargs(**{**none, **kwargs})
+
+    def get_urlpatterns(self):
+        return [p for p in super().get_urlpatterns() if p.name in {"index", "index_results", "inspect"}]
+
+
+class FlaggedIndexView(CheckInIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(flagged=True)
+
+
+class FlaggedCheckInViewSet(CheckInViewSet):
+    """Scans decided offline that the server disagreed with: kept, and listed here for review."""
+
+    menu_label = gettext_lazy("Offline conflicts")
+    icon = "warning"
+    index_view_class = FlaggedIndexView
+    export_filename = "xung-dot-ngoai-tuyen"
+
+
+class GateViewSet(ModelViewSet):
+    model = Gate
+    icon = "site"
+    menu_label = gettext_lazy("Gates")
+    add_to_admin_menu = False
+    form_fields = ["event", "name", "sort_order"]
+    list_display = ["name", "event", "sort_order"]
+    list_filter = ["event"]
+    copy_view_enabled = False
+
+
+class WalkInViewSet(ModelViewSet):
+    model = WalkIn
+    icon = "group"
+    menu_label = gettext_lazy("Walk-ins")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    list_filter = ["event", "day", "gate"]
+    list_display = ["at", "count", "gate", "user", "device"]
+    list_export = ["event", "day", "gate", "at", "count", "user", "device", "client_id"]
+    export_filename = "khach-vang-lai"
+    form_fields = ["gate"]
+
+    def get_common_view_kwargs(self, **kwargs):
+        none = dict.fromkeys(["add_url_name", "edit_url_name", "delete_url_name"])
+        return super().get_common_view_kwargs(**{**none, **kwargs})
+
+    def get_urlpatterns(self):
+        return [p for p in super().get_urlpatterns() if p.name in {"index", "index_results"}]
+
+
 class BookDayGroup(ModelViewSetGroup):
     menu_label = gettext_lazy("Book Day")
     menu_icon = "calendar-alt"
     menu_order = 150
-    items = (RegistrationViewSet("registrations"), EventDayViewSet("event_days"))
+    items = (
+        RegistrationViewSet("registrations"),
+        EventDayViewSet("event_days"),
+        CheckInViewSet("checkins"),
+        FlaggedCheckInViewSet("offline_conflicts"),
+        WalkInViewSet("walk_ins"),
+        GateViewSet("gates"),
+    )

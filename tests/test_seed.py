@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.images.models import Image
 from wagtail.models import Page, Revision, Site
 
-from events.models import EventPage, Pass, ProgrammeItem, Registration
+from events.models import CheckIn, EventPage, Gate, Pass, ProgrammeItem, Registration, WalkIn
 from home.models import HomePage, NewsPage
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,19 @@ pytestmark = pytest.mark.django_db
 def counts() -> dict:
     return {
         model.__name__: model.objects.count()
-        for model in (Page, Revision, ProgrammeItem, Image, User, NewsPage, Registration, Pass)
+        for model in (
+            Page,
+            Revision,
+            ProgrammeItem,
+            Image,
+            User,
+            NewsPage,
+            Registration,
+            Pass,
+            Gate,
+            CheckIn,
+            WalkIn,
+        )
     }
 
 
@@ -44,6 +56,14 @@ def test_seed_builds_a_complete_book_day_and_is_idempotent(settings, client):
     assert Registration.objects.count() >= 200
     assert Registration.objects.filter(party_size__gte=20).exclude(organisation="").exists()
     assert Registration.objects.filter(status="waiting", day__date=current.end_date).exists()
+    # A day of scans at three gates, with groups in parts and refusals, and walk-ins.
+    assert Gate.objects.filter(event=current).count() == 3
+    assert CheckIn.objects.filter(result="admitted").count() > 30
+    assert (
+        CheckIn.objects.filter(result="invalid").exists()
+        and CheckIn.objects.filter(result="already_admitted").exists()
+    )
+    assert sum(WalkIn.objects.values_list("count", flat=True)) >= 1500
     assert User.objects.get(username="admin").is_superuser
     # The programme is part of the published revision, so editing in the admin keeps it.
     assert len(current.get_latest_revision().content["programme"]) == current.programme.count()

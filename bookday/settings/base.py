@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
+    "wagtail.api.v3",  # API tokens for gate phones, managed under Settings
     "wagtail",
     "modelcluster",
     "taggit",

@@ -1,7 +1,12 @@
+from .checkin import CheckIn, CheckInQuerySet, Gate, WalkIn
 from .pages import EventIndexPage, EventPage, EventPageQuerySet, ProgrammeItem
 from .registration import EventDay, Pass, Registration, RegistrationQuerySet
 
 __all__ = [
+    "CheckIn",
+    "CheckInQuerySet",
+    "Gate",
+    "WalkIn",
     "EventDay",
     "EventIndexPage",
     "EventPage",

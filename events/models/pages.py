@@ -112,6 +112,11 @@ class EventPage(BasePage):
         default=5,
         help_text=_("Groups larger than this must name their school or organisation."),
     )
+    enforce_opening_hours = models.BooleanField(
+        _("admit only during opening hours"),
+        default=False,
+        help_text=_("Gate scanners refuse passes outside the opening hours."),
+    )
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
     objects = PageManager.from_queryset(EventPageQuerySet)()
@@ -124,6 +129,7 @@ class EventPage(BasePage):
             [
                 FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
                 FieldRowPanel([FieldPanel("opening_time"), FieldPanel("closing_time")]),
+                FieldPanel("enforce_opening_hours"),
             ],
             heading=_("Dates and opening hours"),
         ),

@@ -99,3 +99,72 @@ def test_the_same_person_twice_at_once_is_registered_once(event):
         thread.join(timeout=60)
     assert sorted(results) == [False, True]
     assert Registration.objects.count() == 1
+
+
+def scan_rush(event, code: str, count: int, headcount=None) -> list:
+    from events.models import Gate
+    from events.services.checkin import check_in
+
+    gates = [Gate.objects.get_or_create(event=event, name=f"Cổng {n}")[0] for n in range(3)]
+    barrier = threading.Barrier(count)
+    outcomes = []
+
+    def one(n):
+        try:
+            barrier.wait()
+            decision = check_in(
+                code=code, event=event, gate=gates[n % 3], client_id=f"rush-{n:04d}-xyz", headcount=headcount
+            )
+            outcomes.append((decision.result, decision.admitted))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def test_gates_scanning_the_same_pass_at_once_admit_it_once(event):
+    from django.utils import timezone
+
+    from events.models import CheckIn
+
+    code = register(
+        event=event,
+        full_name="Đặng Thị Hương",
+        email="huong@example.vn",
+        phone="+84912345678",
+        visit_date=timezone.localdate(),
+        consent=True,
+        notify=False,
+        now=event.opens_on(event.start_date),
+    ).registration.entry_pass.code
+    outcomes = scan_rush(event, code, 20)
+    assert len(outcomes) == 20
+    assert [r for r in outcomes if r[0] == "admitted"] == [("admitted", 1)]
+    assert CheckIn.objects.filter(result="already_admitted").count() == 19
+    assert CheckIn.objects.counted().people() == 1
+
+
+def test_a_group_scanned_at_many_gates_at_once_admits_exactly_its_size(event):
+    from django.utils import timezone
+
+    from events.models import CheckIn
+
+    code = register(
+        event=event,
+        full_name="Trường THCS Suối Hoa",
+        email="lop6a@example.vn",
+        phone="+84912345678",
+        visit_date=timezone.localdate(),
+        party_size=30,
+        organisation="Trường THCS Suối Hoa",
+        consent=True,
+        notify=False,
+        now=event.opens_on(event.start_date),
+    ).registration.entry_pass.code
+    scan_rush(event, code, 24, headcount=4)
+    assert CheckIn.objects.counted().people() == 30  # 7 admissions of 4, one of the last 2

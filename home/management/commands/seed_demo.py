@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from events.demo import seed_events, seed_registrations
+from events.demo import seed_events, seed_gate_activity, seed_registrations
 from home.demo import DEMO_PASSWORD, seed_site, seed_users
 
 
@@ -26,10 +26,13 @@ class Command(BaseCommand):
             home = seed_site()
             event = seed_events(home)
             registrations = seed_registrations(event)
+            scans = seed_gate_activity(event)
             logins = seed_users()
         self.stdout.write(self.style.SUCCESS(f"Demo Book Day ready: {event.title}"))
         if registrations:
             self.stdout.write(f"  {registrations} registrations added")
+        if scans:
+            self.stdout.write(f"  {scans} scans and 1,500 walk-ins on the first day")
         self.stdout.write(f"  Site:  {settings.BASE_URL}/")
         self.stdout.write(f"  Admin: {settings.BASE_URL}/admin/")
         for username, role in logins:

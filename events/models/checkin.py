@@ -1,0 +1,141 @@
+"""What happens at the gates: every scan (admitted or refused) and every walk-in count.
+
+Writes happen only in events.services.checkin; rows are never deleted (an undo is recorded).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.enums import CheckInResult
+
+
+class Gate(models.Model):
+    event = models.ForeignKey(
+        "events.EventPage", verbose_name=_("event"), on_delete=models.CASCADE, related_name="gates"
+    )
+    name = models.CharField(_("name"), max_length=60, help_text=_("For example: Main gate, Gate B."))
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("gate")
+        verbose_name_plural = _("gates")
+        ordering = ["event", "sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["event", "name"], name="unique_gate_name_per_event")]
+
+    def __str__(self):
+        return self.name
+
+
+class CheckInQuerySet(models.QuerySet):
+    def counted(self):
+        """Admissions that count: not undone."""
+        return self.filter(result=CheckInResult.ADMITTED, undone_at__isnull=True)
+
+    def people(self) -> int:
+        return self.aggregate(n=Sum("admitted"))["n"] or 0
+
+    def flagged(self):
+        return self.filter(flagged=True)
+
+
+class CheckIn(models.Model):
+    """One scan at a gate and the decision taken, refusals included (the audit trail)."""
+
+    event = models.ForeignKey(
+        "events.EventPage", verbose_name=_("event"), on_delete=models.PROTECT, related_name="checkins"
+    )
+    gate = models.ForeignKey(Gate, verbose_name=_("gate"), on_delete=models.PROTECT, related_name="checkins")
+    entry_pass = models.ForeignKey(
+        "events.Pass",
+        verbose_name=_("pass"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="checkins",
+    )
+    code = models.CharField(_("code scanned"), max_length=300)
+    result = models.CharField(_("result"), max_length=20, choices=CheckInResult.choices)
+    admitted = models.PositiveSmallIntegerField(_("people admitted"), default=0)
+    day = models.DateField(_("day"))
+    scanned_at = models.DateTimeField(_("scanned at"), help_text=_("The device's time of the scan."))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    device = models.CharField(_("device"), max_length=255, blank=True)
+    client_id = models.CharField(_("client id"), max_length=64, unique=True)
+    request_fingerprint = models.CharField(max_length=64, editable=False)
+    # Scans decided on the phone while offline and uploaded later.
+    offline_result = models.CharField(
+        _("decided offline as"), max_length=20, choices=CheckInResult.choices, blank=True
+    )
+    flagged = models.BooleanField(
+        _("needs review"), default=False, help_text=_("Decided offline differently from the server.")
+    )
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["-scanned_at"]
+        indexes = [
+            models.Index(fields=["entry_pass", "day"], name="checkin_pass_day"),
+            models.Index(fields=["event", "day", "gate"], name="checkin_event_day_gate"),
+            models.Index(
+                fields=["event", "scanned_at"],
+                name="checkin_event_time",
+                condition=Q(result="admitted", undone_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_result_display()} — {self.gate} {timezone.localtime(self.scanned_at):%d/%m %H:%M}"
+
+
+class WalkIn(models.Model):
+    """Visitors who came in without a pass, counted at a gate with one tap."""
+
+    event = models.ForeignKey(
+        "events.EventPage", verbose_name=_("event"), on_delete=models.PROTECT, related_name="walk_ins"
+    )
+    gate = models.ForeignKey(Gate, verbose_name=_("gate"), on_delete=models.PROTECT, related_name="walk_ins")
+    count = models.PositiveSmallIntegerField(_("people"))
+    day = models.DateField(_("day"))
+    at = models.DateTimeField(_("counted at"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    device = models.CharField(_("device"), max_length=255, blank=True)
+    client_id = models.CharField(_("client id"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("walk-in")
+        verbose_name_plural = _("walk-ins")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["event", "day", "gate"], name="walkin_event_day_gate")]
+        constraints = [models.CheckConstraint(condition=Q(count__gte=1), name="walk_in_count_positive")]
+
+    def __str__(self):
+        return f"+{self.count} — {self.gate}"
