@@ -42,8 +42,8 @@ class Command(BaseCommand):
             return
         chunks = [ids[i : i + 25] for i in range(0, len(ids), 25)]
         progress = Progress(len(ids), label=page.title[:40], stream=self.stdout)
-        connections.close_all()  # forked workers must open their own connections
         if jobs > 1:
+            connections.close_all()  # forked workers must open their own connections
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 for done in pool.map(_render, chunks):
                     progress.advance(done)
