@@ -13,6 +13,7 @@ from events.enums import CheckInResult
 
 
 class Gate(models.Model):
+    wagtail_reference_index_ignore = True  # not referenced from content
     event = models.ForeignKey(
         "events.EventPage", verbose_name=_("event"), on_delete=models.CASCADE, related_name="gates"
     )
@@ -43,6 +44,8 @@ class CheckInQuerySet(models.QuerySet):
 
 class CheckIn(models.Model):
     """One scan at a gate and the decision taken, refusals included (the audit trail)."""
+
+    wagtail_reference_index_ignore = True
 
     event = models.ForeignKey(
         "events.EventPage", verbose_name=_("event"), on_delete=models.PROTECT, related_name="checkins"
@@ -111,6 +114,8 @@ class CheckIn(models.Model):
 
 class WalkIn(models.Model):
     """Visitors who came in without a pass, counted at a gate with one tap."""
+
+    wagtail_reference_index_ignore = True
 
     event = models.ForeignKey(
         "events.EventPage", verbose_name=_("event"), on_delete=models.PROTECT, related_name="walk_ins"

@@ -22,6 +22,10 @@ def new_pass_code() -> str:
 class EventDay(models.Model):
     """One day of an event: the row locked while capacity is decided for that day."""
 
+    # Nothing in the CMS content points at these rows; skipping Wagtail's reference index keeps
+    # a background job per save out of the registration path.
+    wagtail_reference_index_ignore = True
+
     event = models.ForeignKey(
         "events.EventPage", verbose_name=_("event"), on_delete=models.CASCADE, related_name="event_days"
     )
@@ -60,6 +64,8 @@ class RegistrationQuerySet(models.QuerySet):
 
 
 class Registration(models.Model):
+    wagtail_reference_index_ignore = True
+
     event = models.ForeignKey(
         "events.EventPage", verbose_name=_("event"), on_delete=models.PROTECT, related_name="registrations"
     )
@@ -118,6 +124,8 @@ class Registration(models.Model):
 
 class Pass(models.Model):
     """The entry pass of one registration: an unguessable code and no personal data."""
+
+    wagtail_reference_index_ignore = True
 
     registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="entry_pass")
     code = models.CharField(_("code"), max_length=32, unique=True, default=new_pass_code, editable=False)

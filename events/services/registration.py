@@ -69,13 +69,16 @@ def _send_later(registration: Registration) -> None:
 
 
 def _day(event: EventPage, date: dt.date) -> EventDay:
-    """The day row, created on first use, then locked for the rest of the transaction."""
+    """The day row, locked for the rest of the transaction; created on the day's first registration."""
+    day = EventDay.objects.select_for_update().filter(event=event, date=date).first()
+    if day is not None:
+        return day
     try:
         with transaction.atomic():
-            day, _created = EventDay.objects.get_or_create(event=event, date=date)
+            EventDay.objects.create(event=event, date=date)
     except IntegrityError:  # created by a concurrent request between our look-up and insert
-        day = EventDay.objects.get(event=event, date=date)
-    return EventDay.objects.select_for_update().get(pk=day.pk)
+        pass
+    return EventDay.objects.select_for_update().get(event=event, date=date)
 
 
 def _confirmed_people(day: EventDay) -> int:
@@ -146,6 +149,8 @@ def register(
     )
     with transaction.atomic():
         day = _day(event, visit_date)
+        # Two indexed look-ups (the unique (day, email) index and the (day, status) index);
+        # one aggregate answering both would scan the whole day.
         existing = Registration.objects.active().filter(day=day, email=email).first()
         if existing:
             if notify:

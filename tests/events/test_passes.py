@@ -126,3 +126,21 @@ def test_generate_passes_renders_every_missing_pdf(event):
     call_command("generate_passes", str(event.pk), "--jobs", "1", stdout=out)
     assert "3 passes ready" in out.getvalue()
     assert Pass.objects.exclude(pdf="").count() == 3
+
+
+def test_a_pass_is_one_page_whatever_was_typed(event):
+    """The longest name, organisation, address and title the forms allow still print on one A6."""
+    event.title = ("Ngày Sách và Văn hóa đọc Việt Nam tỉnh Bắc Ninh " * 6)[:255]
+    event.venue_address = ("Số 2 đường Lý Thái Tổ, phường Kinh Bắc " * 8)[:300]
+    event.save()
+    registration = register_visitor(
+        event,
+        full_name=("Nguyễn Thị Phương Thảo Hoàng " * 5)[:120],
+        party_size=40,
+        organisation=("Trường THCS Nguyễn Đăng Đạo " * 8)[:200],
+        notify=False,
+    ).registration
+    data = pass_pdf(registration.entry_pass)
+    assert len(PdfReader(io.BytesIO(data)).pages) == 1
+    page = pypdfium2.PdfDocument(data)[0].render(scale=2).to_pil()
+    assert decode(page) == [registration.entry_pass.url]
