@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from events import views
+from events import scanner_views, views
 
 urlpatterns = [
     path("events/<int:pk>/register/", views.register_view, name="event_register"),
@@ -11,4 +11,8 @@ urlpatterns = [
     path("p/<str:code>/calendar.ics", views.pass_calendar, name="pass_calendar"),
     path("p/<str:code>/cancel/", views.pass_cancel, name="pass_cancel"),
     path("passes/find/", views.find_pass, name="find_pass"),
+    # The gate scanner; its service worker and manifest live under /scan/ so that is their scope.
+    path("scan/", scanner_views.scanner, name="scanner"),
+    path("scan/sw.js", scanner_views.service_worker, name="scanner_sw"),
+    path("scan/manifest.webmanifest", scanner_views.manifest, name="scanner_manifest"),
 ]

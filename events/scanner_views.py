@@ -1,0 +1,208 @@
+"""The gate scanner web app at /scan/: the page, its web app manifest and its service worker.
+
+The page only presents: every decision is taken by the check-in API (events.api_checkin), or,
+while the network is down, by the phone from the scanner bundle and uploaded later. Its texts
+are translated here like the rest of the site and handed to the JavaScript as JSON.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render, resolve_url
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+
+from events.models import EventPage
+from events.permissions import can_scan
+from events.services.checkin import MESSAGES, UNDO_WINDOW
+
+ASSETS = "events/scanner/"
+# ES modules: an import map in the page points each one at its (hashed) static URL.
+MODULES = ["app.js", "api.js", "camera.js", "decide.js", "feedback.js", "sha256.js", "store.js", "ui.js"]
+# What the service worker keeps so that /scan/ opens without network.
+SHELL = [
+    *(ASSETS + name for name in MODULES),
+    ASSETS + "scanner.css",
+    ASSETS + "decode-worker.js",
+    ASSETS + "vendor/jsQR.js",
+    ASSETS + "icons/icon.svg",
+    ASSETS + "icons/icon-192.png",
+    "fonts/NotoSans-Regular.woff2",
+    "fonts/NotoSans-Bold.woff2",
+]
+
+
+def ui_strings() -> dict[str, str]:
+    """Every text the scanner's JavaScript shows, in the language of the request.
+
+    ``%(name)s`` placeholders are filled in by the page; ``_one`` variants are used for 1.
+    """
+    return {
+        "result_messages": {str(code): str(message) for code, message in MESSAGES.items()},
+        "admit_one": _("Admit 1 person"),
+        "admit": _("Admit %(n)s people"),
+        "refuse": _("Do not admit"),
+        "waiting_title": _("Not confirmed"),
+        "in_of_party": _("In now: %(in)s of %(party)s"),
+        "still_to_come_one": _("1 person of the group may still come in."),
+        "still_to_come": _("%(n)s people of the group may still come in."),
+        "earlier": _("Earlier: %(time)s at %(gate)s (%(n)s)"),
+        "decided_offline": _("Decided on this phone without network: it will be uploaded."),
+        "no_bundle": _("No network and no pass list on this phone: this pass cannot be checked now."),
+        "no_bundle_title": _("Cannot check"),
+        "saved_for_upload": _("The scan is saved and will be uploaded."),
+        "group_title": _("Group of %(party)s"),
+        "group_in": _("Already in: %(in)s of %(party)s"),
+        "group_admit_one": _("Admit 1"),
+        "group_admit": _("Admit %(n)s"),
+        "online": _("Online"),
+        "offline": _("Offline: scanning goes on"),
+        "queued": _("Waiting to upload: %(n)s"),
+        "queue_empty": _("Everything is uploaded."),
+        "uploading": _("Uploading…"),
+        "uploaded": _("Uploaded %(n)s."),
+        "differed": _("%(n)s offline decisions differed from the server's; organisers will review them."),
+        "rejected": _("%(n)s items were refused by the server and kept on this phone."),
+        "bundle_age": _("Pass list: %(n)s passes, updated %(time)s."),
+        "bundle_missing": _("Pass list not downloaded yet."),
+        "camera_starting": _("Starting the camera…"),
+        "camera_on": _("Point the camera at the QR code of a pass."),
+        "camera_paused": _("Camera paused."),
+        "camera_denied": _(
+            "The camera is blocked: allow it in the browser settings, or type the code below."
+        ),
+        "camera_missing": _("No camera found. Type the code below."),
+        "camera_insecure": _("The camera needs a secure (https) connection. Type the code below."),
+        "pause_camera": _("Pause camera"),
+        "start_camera": _("Start camera"),
+        "walkins_counted": _("Counted %(n)s without a pass."),
+        "walkins_queued": _("Counted %(n)s without a pass (saved, will be uploaded)."),
+        "undo_label": _("Undo the last admission (%(n)s, %(time)s)"),
+        "undone": _("Admission undone."),
+        "undo_queued": _("Admission undone on this phone; it will be recorded when the network is back."),
+        "undo_too_late": _("Too late to undo this admission."),
+        "totals_updated": _("Updated %(time)s"),
+    }
+
+
+def scanner_events(today=None) -> list[dict]:
+    """Live events with gates that have not ended, soonest first, with their gates."""
+    today = today or timezone.localdate()
+    events = (
+        EventPage.objects.live()
+        .upcoming(today)
+        .filter(gates__isnull=False)
+        .distinct()
+        .order_by("start_date", "pk")
+        .prefetch_related("gates")
+    )
+    return [
+        {
+            "id": event.pk,
+            "title": event.title,
+            "days": [day.isoformat() for day in event.days],
+            "today": event.start_date <= today <= event.end_date,
+            "gates": [{"id": gate.pk, "name": gate.name} for gate in event.gates.all()],
+        }
+        for event in events
+    ]
+
+
+def _import_map() -> str:
+    imports = {settings.STATIC_URL + ASSETS + name: static(ASSETS + name) for name in MODULES}
+    # Inside a <script> element: "</" must not close it.
+    return json.dumps({"imports": imports}).replace("</", "<\\/")
+
+
+@login_required
+@cache_control(private=True, no_cache=True)
+def scanner(request):
+    """The scanner for gate staff and organisers; a clear refusal for anyone else."""
+    if not can_scan(request.user):
+        return render(request, "events/scan/forbidden.html", status=403)
+    events = scanner_events()
+    running = [event["id"] for event in events if event["today"]]
+    config = {
+        "events": events,
+        "default_event": (running or [event["id"] for event in events] or [None])[0],
+        "api": "/api/v1/",
+        "base_url": settings.BASE_URL,
+        "language": get_language(),
+        "time_zone": settings.TIME_ZONE,
+        "csrf_token": get_token(request),
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "undo_seconds": int(UNDO_WINDOW.total_seconds()),
+        "service_worker": reverse("scanner_sw"),
+        "scope": reverse("scanner"),
+        "login_url": resolve_url(settings.LOGIN_URL) + "?next=" + reverse("scanner"),
+        "decode_worker": static(ASSETS + "decode-worker.js"),
+        "jsqr": static(ASSETS + "vendor/jsQR.js"),
+    }
+    context = {"config": config, "strings": ui_strings(), "import_map": _import_map()}
+    return render(request, "events/scan.html", context)
+
+
+def _shell_version(urls: list[str]) -> str:
+    """Changes whenever a shell file changes, so phones fetch the new files (names are not
+    hashed in development)."""
+    digest = hashlib.sha256("\n".join(urls).encode())
+    for name in SHELL:
+        path = finders.find(name)
+        if path:
+            with open(path, "rb") as file:
+                digest.update(file.read())
+    return digest.hexdigest()[:16]
+
+
+@cache_control(no_cache=True)
+def service_worker(request):
+    """The service worker, served from /scan/ so that its scope is the scanner."""
+    page = reverse("scanner")
+    urls = [static(name) for name in SHELL] + [reverse("scanner_manifest")]
+    config = {"version": _shell_version(urls), "page": page, "shell": urls}
+    body = render(request, "events/scan/sw.js", {"config": json.dumps(config)}).content
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = page
+    return response
+
+
+def manifest(request):
+    """The web app manifest: the scanner installs on a phone's home screen and opens full screen."""
+    page = reverse("scanner")
+    icons = ASSETS + "icons/"
+    data = {
+        "id": page,
+        "name": _("Book Day pass check"),
+        "short_name": _("Pass check"),
+        "description": _("Scan entry passes at the gates of the Book Day, also without network."),
+        "lang": get_language(),
+        "start_url": page,
+        "scope": page,
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#ffffff",
+        "theme_color": "#0d5c4e",
+        "icons": [
+            {"src": static(icons + "icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            {"src": static(icons + "icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static(icons + "icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static(icons + "maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    return JsonResponse(
+        data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
+    )
