@@ -21,6 +21,11 @@ def _machine_busy() -> float:
     return (sum(fields[:8]) - idle) / _TICK  # user..steal; guest time is already in user
 
 
+def machine_busy_seconds() -> float:
+    """CPU-seconds the whole machine has spent busy since boot (all cores)."""
+    return _machine_busy()
+
+
 def _process_cpu(pid: int) -> tuple[int, float]:
     """(parent pid, CPU-seconds) of one process."""
     stat = Path(f"/proc/{pid}/stat").read_text()

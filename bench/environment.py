@@ -6,6 +6,7 @@ temporary directory and, for PostgreSQL, a dedicated database that is recreated 
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -43,6 +44,12 @@ class Site:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
         return done.stdout
 
+    def run_script(self, script: str, params: object = None) -> dict:
+        """Run Python in `manage.py shell` with PARAMS (a JSON string) set; return the JSON it
+        printed on its last line."""
+        out = self.manage("shell", "-c", f"PARAMS = {json.dumps(params)!r}\n{script}")
+        return json.loads(out.strip().splitlines()[-1])
+
 
 def postgres_reachable() -> bool:
     try:
@@ -54,14 +61,14 @@ def postgres_reachable() -> bool:
         return False
 
 
-def _recreate_postgres_database() -> str:
+def _recreate_postgres_database(name: str = PG_DATABASE) -> str:
     """Drop and create the benchmark database; return the server version for the report."""
     import psycopg
 
     # CREATE/DROP DATABASE cannot run inside a transaction, hence autocommit.
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_DATABASE}")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
         version = conn.execute("SHOW server_version").fetchone()[0]
     return f"PostgreSQL {version.split()[0]}"
 
@@ -74,13 +81,17 @@ def choose_database(requested: str) -> str:
 
 
 @contextmanager
-def prepared_site(db: str) -> Iterator[Site]:
-    """Migrate, collect static files and seed the demo into a fresh database."""
+def prepared_site(db: str, pg_database: str = PG_DATABASE) -> Iterator[Site]:
+    """Migrate, collect static files and seed the demo into a fresh database.
+
+    `pg_database` names the PostgreSQL database (dropped and recreated): a benchmark with its
+    own name cannot drop the database under another benchmark running at the same time.
+    """
     workdir = Path(tempfile.mkdtemp(prefix="bookday-bench-"))
     try:
         if db == "postgres":
-            label = _recreate_postgres_database()
-            database_url = f"{PG_SERVER}/{PG_DATABASE}"
+            label = _recreate_postgres_database(pg_database)
+            database_url = f"{PG_SERVER}/{pg_database}"
         else:
             label = f"SQLite {sqlite3.sqlite_version}"
             database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"  # absolute path: 4 slashes

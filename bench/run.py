@@ -14,9 +14,9 @@ from pathlib import Path
 # instead so `bench.*`, `bookday.*` import as packages and bench modules shadow nothing.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from bench import pages, report  # noqa: E402
+from bench import checkins, pages, passes, registrations, report  # noqa: E402
 
-BENCHMARKS = {module.NAME: module for module in (pages,)}
+BENCHMARKS = {module.NAME: module for module in (pages, registrations, passes, checkins)}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -37,6 +37,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    group = parser.add_argument_group("registrations")
+    group.add_argument("--registration-concurrency", type=int, default=32, help="concurrent POST clients")
+    group.add_argument("--oversell-places", type=int, default=100, help="places left on an oversell day")
+    group.add_argument("--oversell-requests", type=int, default=500, help="requests fired at that day")
+    group.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/15",
+        help="an otherwise unused Redis database: the task queue and cache, flushed before and after",
+    )
+    group = parser.add_argument_group("passes")
+    group.add_argument("--pass-count", type=int, default=6000, help="passes for generate_passes")
+    group.add_argument("--pdf-samples", type=int, default=30, help="PDFs rendered per in-process target")
+    group.add_argument("--no-jobs1", action="store_true", help="skip the generate_passes --jobs 1 run")
     options = parser.parse_args(argv)
     # Checked here rather than with choices=: argparse rejects an empty nargs="*" list then.
     unknown = sorted(set(options.names) - set(BENCHMARKS))
@@ -44,6 +57,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
     if options.concurrency < 1 or options.duration <= 0 or options.warmup < 0 or options.max_requests < 1:
         parser.error("concurrency and max-requests must be >= 1, duration > 0, warmup >= 0")
+    counts = (options.registration_concurrency, options.oversell_places, options.oversell_requests)
+    if min(counts) < 1 or options.pass_count < 3 or options.pdf_samples < 1:
+        parser.error("registration and pass counts must be >= 1 (--pass-count >= 3)")
     return options
 
 
