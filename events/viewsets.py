@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -167,6 +167,22 @@ class RegistrationViewSet(ModelViewSet):
         return redirect(self.get_url_name("edit"), pk)
 
 
+class ReadOnlyListing:
+    """A ModelViewSet that only lists (records written by services, never edited by hand)."""
+
+    views = {"index", "index_results"}
+
+    def get_common_view_kwargs(self, **kwargs):
+        # No add, edit, delete, history or usage screens to link to.
+        none = dict.fromkeys(
+            ["add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"]
+        )
+        return super().get_common_view_kwargs(**{**none, **kwargs})
+
+    def get_urlpatterns(self):
+        return [p for p in super().get_urlpatterns() if p.name in self.views]
+
+
 class EventDayIndexView(IndexView):
     def get_base_queryset(self):
         confirmed = Q(registrations__status=RegistrationStatus.CONFIRMED)
@@ -183,7 +199,7 @@ class EventDayIndexView(IndexView):
         )
 
 
-class EventDayViewSet(ModelViewSet):
+class EventDayViewSet(ReadOnlyListing, ModelViewSet):
     """Read-only: capacity per day as used/total, and the waiting list's length."""
 
     model = EventDay
@@ -207,29 +223,17 @@ class EventDayViewSet(ModelViewSet):
     export_filename = "suc-chua-theo-ngay"
     form_fields = ["event", "date"]
 
-    def get_common_view_kwargs(self, **kwargs):
-        # Only the listing exists: no add, edit, delete, history or usage screens to link to.
-        none = dict.fromkeys(
-            ["add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"]
-        )
-        return super().get_common_view_kwargs(**{**none, **kwargs})
-
-    def get_urlpatterns(self):
-        return [p for p in super().get_urlpatterns() if p.name in {"index", "index_results"}]
-
-    def get_list_url(self):
-        return reverse(self.get_url_name("index"))
-
 
 class CheckInIndexView(IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("event", "gate", "user", "entry_pass__registration")
 
 
-class CheckInViewSet(ModelViewSet):
+class CheckInViewSet(ReadOnlyListing, ModelViewSet):
     """Every scan at the gates, refusals included: the audit trail. Read-only."""
 
     model = CheckIn
+    views = {"index", "index_results", "inspect"}
     icon = "tick-inverse"
     menu_label = gettext_lazy("Check-ins")
     add_to_admin_menu = False
@@ -277,13 +281,6 @@ class CheckInViewSet(ModelViewSet):
     form_fields = ["gate"]
     list_per_page = 100
 
-    def get_common_view_kwargs(self, **kwargs):
-        none = dict.fromkeys(["add_url_name", "edit_url_name", "delete_url_name"])
-        return super().get_common_view_kwargs(**{**none, **kwargs})
-
-    def get_urlpatterns(self):
-        return [p for p in super().get_urlpatterns() if p.name in {"index", "index_results", "inspect"}]
-
 
 class FlaggedIndexView(CheckInIndexView):
     def get_base_queryset(self):
@@ -310,7 +307,7 @@ class GateViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class WalkInViewSet(ModelViewSet):
+class WalkInViewSet(ReadOnlyListing, ModelViewSet):
     model = WalkIn
     icon = "group"
     menu_label = gettext_lazy("Walk-ins")
@@ -321,13 +318,6 @@ class WalkInViewSet(ModelViewSet):
     list_export = ["event", "day", "gate", "at", "count", "user", "device", "client_id"]
     export_filename = "khach-vang-lai"
     form_fields = ["gate"]
-
-    def get_common_view_kwargs(self, **kwargs):
-        none = dict.fromkeys(["add_url_name", "edit_url_name", "delete_url_name"])
-        return super().get_common_view_kwargs(**{**none, **kwargs})
-
-    def get_urlpatterns(self):
-        return [p for p in super().get_urlpatterns() if p.name in {"index", "index_results"}]
 
 
 class BookDayGroup(ModelViewSetGroup):

@@ -252,3 +252,43 @@ def test_checkin_endpoints_are_in_the_openapi_schema(client, db):
         "/api/v1/sync/",
     ]:
         assert path in paths, path
+
+
+def test_organisers_see_check_ins_conflicts_walk_ins_and_gates_in_the_admin(
+    admin_client, client, event, gate, token, today_pass
+):
+    post(client, "/checkins/", scan_body(event, gate, today_pass.code), token)
+    post(
+        client,
+        "/sync/",
+        {
+            "items": [
+                {
+                    "type": "checkin",
+                    "client_id": "phone1-off-0009",
+                    "event_id": event.pk,
+                    "gate": gate.pk,
+                    "code": today_pass.code,
+                    "offline_result": "admitted",
+                }
+            ]
+        },
+        token,
+    )
+    post(
+        client,
+        f"/events/{event.pk}/walkins/",
+        {"gate": gate.pk, "count": 4, "client_id": "phone1-walk-0009"},
+        token,
+    )
+    listed = admin_client.get("/admin/checkins/").context["object_list"]
+    assert sorted(c.result for c in listed) == ["admitted", "already_admitted"]
+    conflicts = admin_client.get("/admin/offline_conflicts/").context["object_list"]
+    assert [c.client_id for c in conflicts] == ["phone1-off-0009"]
+    assert "Cổng A" in admin_client.get("/admin/walk_ins/").content.decode()
+    assert "Cổng A" in admin_client.get("/admin/gates/").content.decode()
+    inspect = admin_client.get(f"/admin/checkins/inspect/{CheckIn.objects.first().pk}/")
+    assert inspect.status_code == 200
+    export = admin_client.get("/admin/checkins/", {"export": "csv"})
+    text = b"".join(export.streaming_content).decode() if export.streaming else export.content.decode()
+    assert "phone1-off-0009" in text
