@@ -6,6 +6,7 @@ a day can never be oversold. Emails go out after the transaction commits.
 """
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -15,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from events.enums import RegistrationSource, RegistrationStatus, RegistrationWindow
 from events.models import EventDay, EventPage, Pass, Registration
+
+log = logging.getLogger(__name__)
 
 
 class RegistrationError(Exception):
@@ -63,9 +66,19 @@ class RegistrationResult:
 
 
 def _send_later(registration: Registration) -> None:
+    transaction.on_commit(lambda: _enqueue_email(registration.pk))
+
+
+def _enqueue_email(registration_id: int) -> None:
+    """Queue the email; the registration is already saved, so a queue outage must not fail the
+    request. The failure is recorded and `send_pending_emails` queues it again later."""
     from events.tasks import send_registration_email
 
-    transaction.on_commit(lambda: send_registration_email.enqueue(registration.pk))
+    try:
+        send_registration_email.enqueue(registration_id)
+    except Exception as error:  # the queue (e.g. Redis) is unreachable
+        log.warning("Could not queue the email of registration %s: %s", registration_id, error)
+        Registration.objects.filter(pk=registration_id).update(email_error=f"queue: {error}"[:300])
 
 
 def _day(event: EventPage, date: dt.date) -> EventDay:

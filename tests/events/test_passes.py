@@ -144,3 +144,40 @@ def test_a_pass_is_one_page_whatever_was_typed(event):
     assert len(PdfReader(io.BytesIO(data)).pages) == 1
     page = pypdfium2.PdfDocument(data)[0].render(scale=2).to_pil()
     assert decode(page) == [registration.entry_pass.url]
+
+
+def test_a_queue_outage_keeps_the_registration_and_is_retried_later(
+    client, event, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Redis down after the registration committed: the visitor still gets the pass page."""
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    from events import tasks
+    from events.models import Registration
+
+    class QueueDown:
+        def enqueue(self, *args, **kwargs):
+            raise ConnectionError("Redis unreachable")
+
+    monkeypatch.setattr(tasks, "send_registration_email", QueueDown())
+    data = {
+        "full_name": "Đặng Thị Hương",
+        "email": "huong@example.vn",
+        "phone": "0912 345 678",
+        "visit_date": (event.start_date + dt.timedelta(days=1)).isoformat(),
+        "party_size": "1",
+        "consent": "on",
+        "website": "",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/events/{event.pk}/register/", data)
+    registration = Registration.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/p/{registration.entry_pass.code}/"
+    assert "queue: Redis unreachable" in registration.email_error and mail.outbox == []
+
+    monkeypatch.undo()
+    call_command("send_pending_emails", stdout=io.StringIO())
+    registration.refresh_from_db()
+    assert registration.email_sent_at and [m.to for m in mail.outbox] == [["huong@example.vn"]]
