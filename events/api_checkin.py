@@ -8,7 +8,6 @@ user must be in the Gate staff or Organisers group.
 import datetime as dt
 import hashlib
 
-from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,6 +20,7 @@ from bookday.api import ApiError
 from events.enums import CheckInResult
 from events.models import CheckIn, EventPage, Gate
 from events.permissions import can_scan
+from events.services import stats
 from events.services.checkin import CheckInError, check_in, record_walk_ins, undo
 from events.services.scanner import scanner_bundle
 
@@ -309,17 +309,4 @@ class TotalsOut(Schema):
 )
 def gate_totals(request, event_id: int, gate: int):
     event = _event(event_id)
-    gate_obj = _gate(event, gate)
-    day = timezone.localdate()
-    admitted = CheckIn.objects.counted().filter(event=event, day=day)
-    walk_ins = event.walk_ins.filter(day=day)
-    event_admitted = admitted.people()
-    event_walk_ins = walk_ins.aggregate(n=Sum("count"))["n"] or 0
-    return {
-        "day": day,
-        "gate_admitted": admitted.filter(gate=gate_obj).people(),
-        "gate_walk_ins": walk_ins.filter(gate=gate_obj).aggregate(n=Sum("count"))["n"] or 0,
-        "event_admitted": event_admitted,
-        "event_walk_ins": event_walk_ins,
-        "event_visits": event_admitted + event_walk_ins,
-    }
+    return stats.gate_totals(event=event, gate=_gate(event, gate), day=timezone.localdate())

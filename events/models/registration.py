@@ -4,7 +4,7 @@ import datetime as dt
 import secrets
 
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,13 +39,6 @@ class EventDay(models.Model):
 
     def __str__(self):
         return f"{self.event.title} — {self.date:%d/%m/%Y}"
-
-    @property
-    def capacity(self) -> int:
-        return self.event.daily_capacity
-
-    def confirmed_people(self) -> int:
-        return self.registrations.confirmed().aggregate(n=Sum("party_size"))["n"] or 0
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -116,10 +109,6 @@ class Registration(models.Model):
     @property
     def visit_date(self) -> dt.date:
         return self.day.date
-
-    @property
-    def is_active(self) -> bool:
-        return self.status != RegistrationStatus.CANCELLED
 
 
 class Pass(models.Model):

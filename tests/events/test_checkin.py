@@ -184,3 +184,33 @@ def test_walk_ins_are_counted_once_per_client_id(event, gate):
 )
 def test_codes_are_read_from_bare_codes_and_pass_urls(value, expected):
     assert parse_code(value) == expected
+
+
+def test_gate_totals_count_people_with_and_without_a_pass(event, gate, today_pass, django_assert_num_queries):
+    from events.services.stats import gate_totals
+
+    other_gate = Gate.objects.create(event=event, name="Cổng B")
+    group = register_visitor(
+        event,
+        visit_date=timezone.localdate(),
+        party_size=30,
+        organisation="Trường A",
+        notify=False,
+        now=event.opens_on(event.start_date),
+    ).registration.entry_pass
+    scan(event, gate, today_pass.code)
+    undone = scan(event, other_gate, group.code, headcount=10).checkin
+    undo(checkin=undone)
+    scan(event, other_gate, group.code, headcount=12)
+    record_walk_ins(event=event, gate=gate, count=5, client_id="walk-a-000001")
+    record_walk_ins(event=event, gate=other_gate, count=2, client_id="walk-b-000001")
+    with django_assert_num_queries(2):
+        totals = gate_totals(event=event, gate=gate, day=timezone.localdate())
+    assert totals == {
+        "day": timezone.localdate(),
+        "gate_admitted": 1,
+        "gate_walk_ins": 5,
+        "event_admitted": 13,
+        "event_walk_ins": 7,
+        "event_visits": 20,
+    }
