@@ -28,6 +28,7 @@ if settings.DEBUG:
 # Wagtail serves every other path, so it comes last. Vietnamese pages live at /, English at /en/.
 urlpatterns += i18n_patterns(
     path("", include("events.urls")),
+    path("", include("publishers.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -30,6 +30,7 @@ RATE_LIMIT_PER_EMAIL = env.int("RATE_LIMIT_PER_EMAIL", default=5)  # per hour
 INSTALLED_APPS = [
     "home",
     "events",
+    "publishers",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
