@@ -1,0 +1,3 @@
+"""URL stub"""
+
+urlpatterns = []
