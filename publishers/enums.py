@@ -28,3 +28,18 @@ class Language(models.TextChoices):
     ENGLISH = "en", _("English")
     BILINGUAL = "vi-en", _("Vietnamese and English")
     OTHER = "other", _("Other")
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Waiting for confirmation")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Failed")
+
+
+class ImportAction(models.TextChoices):
+    """What an import does with one row of the spreadsheet."""
+
+    CREATE = "create", _("New title")
+    UPDATE = "update", _("Updated")
+    UNCHANGED = "unchanged", _("Unchanged")
+    REFUSED = "refused", _("Refused")

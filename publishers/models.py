@@ -10,7 +10,8 @@ from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 
 from bookday.text import fold, slugify_vi
-from publishers.enums import ApplicationStatus, BoothSize, Language, OrganisationType
+from publishers.enums import ApplicationStatus, BoothSize, ImportStatus, Language, OrganisationType
+from publishers.storage import private_storage
 
 
 class Publisher(models.Model):
@@ -345,3 +346,55 @@ class StockListing(models.Model):
     @property
     def booth_label(self) -> str:
         return self.booth or self.exhibitor.booths
+
+
+class StockImportQuerySet(models.QuerySet):
+    def for_publisher(self, publisher: Publisher):
+        return self.filter(exhibitor__publisher=publisher)
+
+
+class StockImport(models.Model):
+    """One uploaded stock spreadsheet: its preview, then what applying it did.
+
+    Written only by publishers.services.importing. ``report`` holds the counts and one entry
+    per data row (row number as the spreadsheet shows it, ISBN, SKU, title, action, reason).
+    """
+
+    wagtail_reference_index_ignore = True
+
+    exhibitor = models.ForeignKey(
+        Exhibitor, verbose_name=_("exhibitor"), on_delete=models.CASCADE, related_name="stock_imports"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file = models.FileField(
+        _("file"), upload_to="publishers/imports/", storage=private_storage, max_length=200, blank=True
+    )
+    original_filename = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+    )
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("new titles"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    refused_count = models.PositiveIntegerField(_("refused rows"), default=0)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    objects = StockImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stock import")
+        verbose_name_plural = _("stock imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_filename} ({self.get_status_display()})"

@@ -149,6 +149,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Uploaded stock spreadsheets: never under MEDIA_ROOT, which the web server may serve.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
+# Spreadsheet import from the publisher portal; bigger files go through `manage.py import_stock`.
+STOCK_IMPORT_MAX_BYTES = env.int("STOCK_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+STOCK_IMPORT_MAX_ROWS = env.int("STOCK_IMPORT_MAX_ROWS", default=20_000)
 
 # --- Accounts ---------------------------------------------------------------------------
 LOGIN_URL = "wagtailadmin_login"
