@@ -1,10 +1,48 @@
-"""Figures for every surface, read only: database aggregates, never loops over rows."""
+"""Figures for every surface, read only: database aggregates, never loops over rows.
+
+Every definition (what a visit, a title, a copy is) lives here and is written down once in
+docs/figures.md. The API, the admin report and dashboard, the public counters, the PDF report
+and the exports all read ``event_figures`` (or the cached ``cached_figures``/``counters``).
+"""
 
 import datetime as dt
+import time
+from dataclasses import asdict, dataclass, field
+from functools import reduce
+from operator import or_
 
-from django.db.models import Q, Sum
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import ExtractHour, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from events.models import CheckIn, EventPage, Gate, WalkIn
+from events.enums import CheckInResult, RegistrationStatus
+from events.models import CheckIn, EventPage, Gate, Registration, WalkIn
+
+# Words that mark an organisation as a school (matched case-insensitively in its name).
+SCHOOL_WORDS = (
+    "trường",
+    "truong",
+    "thcs",
+    "thpt",
+    "tiểu học",
+    "mầm non",
+    "đại học",
+    "cao đẳng",
+    "school",
+    "college",
+    "university",
+)
+INDIVIDUAL, SCHOOL, GROUP = "individual", "school", "group"
+ORGANISATION_TYPES = {
+    INDIVIDUAL: _("Individuals"),
+    SCHOOL: _("Schools"),
+    GROUP: _("Other groups and organisations"),
+}
+STATS_CACHE_SECONDS = 15  # live figures are at most this old (the admin report refreshes every 30 s)
+COUNTERS_MAX_AGE = 60  # public counters, page cache included
 
 
 def gate_totals(*, event: EventPage, gate: Gate, day: dt.date) -> dict:
@@ -26,3 +64,370 @@ def gate_totals(*, event: EventPage, gate: Gate, day: dt.date) -> dict:
         "event_walk_ins": walk_ins["event"],
         "event_visits": admitted["event"] + walk_ins["event"],
     }
+
+
+# --- the figures ---------------------------------------------------------------------------
+
+
+@dataclass
+class DayFigures:
+    date: dt.date
+    visits: int = 0
+    admitted: int = 0
+    walk_ins: int = 0
+    re_entries: int = 0
+    registrations: int = 0
+    registered_people: int = 0
+    waiting: int = 0
+    passes_used: int = 0
+    registrations_by_type: dict = field(default_factory=lambda: dict.fromkeys(ORGANISATION_TYPES, 0))
+
+
+@dataclass
+class HourFigures:
+    hour: int
+    visits: int = 0
+    admitted: int = 0
+    walk_ins: int = 0
+
+
+@dataclass
+class GateFigures:
+    gate_id: int
+    name: str
+    visits: int = 0
+    admitted: int = 0
+    walk_ins: int = 0
+    re_entries: int = 0
+
+
+@dataclass
+class OrganisationTypeFigures:
+    kind: str
+    label: str
+    registrations: int = 0
+    registered_people: int = 0
+
+
+@dataclass
+class PublisherFigures:
+    publisher_id: int
+    name: str
+    kind: str
+    booths: str
+    titles: int
+    copies: int
+    copies_sold: int
+
+
+@dataclass
+class CategoryFigures:
+    category_id: int | None
+    name: str
+    titles: int
+    copies: int
+    copies_sold: int
+
+
+@dataclass
+class RegistrationDate:
+    date: dt.date
+    registrations: int
+    cumulative: int
+
+
+@dataclass
+class EventFigures:
+    event_id: int
+    day: dt.date | None
+    computed_at: dt.datetime
+    visits: int = 0
+    admitted: int = 0
+    walk_ins: int = 0
+    registrations: int = 0
+    registered_people: int = 0
+    waiting: int = 0
+    passes_used: int = 0
+    no_show_rate: float = 0.0
+    re_entries: int = 0
+    exhibitors: int = 0
+    titles: int = 0
+    copies: int = 0
+    copies_sold: int = 0
+    by_day: list[DayFigures] = field(default_factory=list)
+    by_hour: list[HourFigures] = field(default_factory=list)
+    by_gate: list[GateFigures] = field(default_factory=list)
+    by_organisation_type: list[OrganisationTypeFigures] = field(default_factory=list)
+    by_publisher: list[PublisherFigures] = field(default_factory=list)
+    by_category: list[CategoryFigures] = field(default_factory=list)
+    registrations_over_time: list[RegistrationDate] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# --- the rules, once -------------------------------------------------------------------------
+
+COUNTED = Q(result=CheckInResult.ADMITTED, undone_at__isnull=True)
+RE_ENTRY = Q(result=CheckInResult.ALREADY_ADMITTED)
+
+
+def organisation_type() -> Case:
+    """individual / school / group of a registration, from its party size and organisation."""
+    school = reduce(or_, (Q(organisation__icontains=word) for word in SCHOOL_WORDS))
+    return Case(
+        When(school, then=Value(SCHOOL)),
+        When(Q(party_size__gt=1) | ~Q(organisation=""), then=Value(GROUP)),
+        default=Value(INDIVIDUAL),
+        output_field=CharField(),
+    )
+
+
+def listings_on_display(event: EventPage) -> QuerySet:
+    """Stock of the event's exhibitors (approved by definition) with at least one copy."""
+    from publishers.models import StockListing
+
+    return StockListing.objects.for_event(event).on_display()
+
+
+def book_totals() -> dict:
+    """Aggregates over listings: a title is a distinct ISBN-13, or the publisher's own title
+    (publisher + SKU) when it has none; copies add up across publishers."""
+    with_isbn = ~Q(title__isbn="")
+    return {
+        "isbn_titles": Count("title__isbn", distinct=True, filter=with_isbn),
+        "sku_titles": Count("title", distinct=True, filter=~with_isbn),
+        "copies": Sum("copies", default=0),
+        "copies_sold": Sum("copies_sold", default=0),
+    }
+
+
+def _tz():
+    return timezone.get_default_timezone()
+
+
+# --- one entry point ---------------------------------------------------------------------------
+
+
+def event_figures(
+    event: EventPage, *, day: dt.date | None = None, today: dt.date | None = None
+) -> EventFigures:
+    """Every attendance and books-displayed figure of ``event`` (of one ``day`` when given).
+
+    Read only, about a dozen aggregate queries whatever the size of the event. Books figures
+    do not depend on ``day``. ``today`` (default: the local date) decides which confirmed
+    registrations can already be no-shows.
+    """
+    today = today or timezone.localdate()
+    figures = EventFigures(event_id=event.pk, day=day, computed_at=timezone.now())
+    days = [day] if day else event.days
+    by_day = {d: DayFigures(date=d) for d in days}
+    gates = {g.pk: GateFigures(gate_id=g.pk, name=g.name) for g in Gate.objects.filter(event=event)}
+    hours: dict[int, HourFigures] = {}
+
+    def day_row(date):
+        return by_day.setdefault(date, DayFigures(date=date))
+
+    def gate_row(gate_id):
+        return gates.setdefault(gate_id, GateFigures(gate_id=gate_id, name=str(gate_id)))
+
+    def hour_row(hour):
+        return hours.setdefault(hour, HourFigures(hour=hour))
+
+    # Gates: passes admitted and refused re-entries, by day, gate and hour (small grouped rows).
+    checkins = CheckIn.objects.filter(COUNTED | RE_ENTRY, event=event)
+    walk_ins = WalkIn.objects.filter(event=event)
+    if day:
+        checkins, walk_ins = checkins.filter(day=day), walk_ins.filter(day=day)
+    rows = (
+        checkins.annotate(hour=ExtractHour("scanned_at", tzinfo=_tz()))
+        .values("day", "gate_id", "hour")
+        .annotate(
+            admitted=Sum("admitted", filter=COUNTED, default=0), re_entries=Count("pk", filter=RE_ENTRY)
+        )
+        .order_by()
+    )
+    for row in rows:
+        for target in (day_row(row["day"]), gate_row(row["gate_id"]), figures):
+            target.admitted += row["admitted"]
+            target.re_entries += row["re_entries"]
+        hour_row(row["hour"]).admitted += row["admitted"]
+    rows = (
+        walk_ins.annotate(hour=ExtractHour("at", tzinfo=_tz()))
+        .values("day", "gate_id", "hour")
+        .annotate(people=Sum("count"))
+        .order_by()
+    )
+    for row in rows:
+        for target in (day_row(row["day"]), gate_row(row["gate_id"]), hour_row(row["hour"]), figures):
+            target.walk_ins += row["people"]
+
+    # Registrations, by visit day and organisation type; a pass is used once it admitted someone.
+    used = CheckIn.objects.filter(COUNTED, entry_pass=OuterRef("entry_pass"))
+    registrations = Registration.objects.filter(event=event)
+    if day:
+        registrations = registrations.filter(day__date=day)
+        used = used.filter(day=day)
+    confirmed = Q(status=RegistrationStatus.CONFIRMED)
+    due = confirmed & Q(day__date__lte=today)
+    rows = (
+        registrations.annotate(kind=organisation_type(), used=Exists(used))
+        .values("day__date", "kind")
+        .annotate(
+            registrations=Count("pk", filter=~Q(status=RegistrationStatus.CANCELLED)),
+            people=Sum("party_size", filter=confirmed, default=0),
+            waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
+            passes_used=Count("pk", filter=Q(used=True)),
+            due=Count("pk", filter=due),
+            due_used=Count("pk", filter=due & Q(used=True)),
+        )
+        .order_by()
+    )
+    types = {
+        kind: OrganisationTypeFigures(kind=kind, label=str(label))
+        for kind, label in ORGANISATION_TYPES.items()
+    }
+    due_total = due_used = 0
+    for row in rows:
+        target = day_row(row["day__date"])
+        target.registrations += row["registrations"]
+        target.registered_people += row["people"]
+        target.waiting += row["waiting"]
+        target.passes_used += row["passes_used"]
+        target.registrations_by_type[row["kind"]] += row["registrations"]
+        types[row["kind"]].registrations += row["registrations"]
+        types[row["kind"]].registered_people += row["people"]
+        figures.registrations += row["registrations"]
+        figures.registered_people += row["people"]
+        figures.waiting += row["waiting"]
+        figures.passes_used += row["passes_used"]
+        due_total += row["due"]
+        due_used += row["due_used"]
+    figures.no_show_rate = round((due_total - due_used) / due_total, 4) if due_total else 0.0
+    figures.by_organisation_type = list(types.values())
+
+    dates = (
+        registrations.exclude(status=RegistrationStatus.CANCELLED)
+        .annotate(date=TruncDate("created_at", tzinfo=_tz()))
+        .values("date")
+        .annotate(n=Count("pk"))
+        .order_by("date")
+    )
+    running = 0
+    for row in dates:
+        running += row["n"]
+        figures.registrations_over_time.append(RegistrationDate(row["date"], row["n"], running))
+
+    _books(event, figures)
+
+    figures.visits = figures.admitted + figures.walk_ins
+    for row in [*by_day.values(), *gates.values(), *hours.values()]:
+        row.visits = row.admitted + row.walk_ins
+    figures.by_day = sorted(by_day.values(), key=lambda d: d.date)
+    figures.by_gate = list(gates.values())
+    opening, closing = event.opening_time.hour, event.closing_time.hour + (event.closing_time.minute > 0)
+    for hour in range(opening, closing):
+        hour_row(hour)
+    figures.by_hour = sorted(hours.values(), key=lambda h: h.hour)
+    return figures
+
+
+def _books(event: EventPage, figures: EventFigures) -> None:
+    from publishers.models import Exhibitor
+
+    listings = listings_on_display(event)
+    totals = listings.aggregate(**book_totals())
+    figures.titles = totals["isbn_titles"] + totals["sku_titles"]
+    figures.copies, figures.copies_sold = totals["copies"], totals["copies_sold"]
+    shown = Q(listings__copies__gt=0)
+    exhibitors = (
+        Exhibitor.objects.for_event(event)
+        .values("publisher_id", "publisher__name", "publisher__kind", "booths")
+        .annotate(
+            titles=Count("listings", filter=shown),
+            copies=Sum("listings__copies", filter=shown, default=0),
+            copies_sold=Sum("listings__copies_sold", filter=shown, default=0),
+        )
+        .order_by("-copies", "publisher__name")
+    )
+    figures.by_publisher = [
+        PublisherFigures(
+            publisher_id=row["publisher_id"],
+            name=row["publisher__name"],
+            kind=row["publisher__kind"],
+            booths=row["booths"],
+            titles=row["titles"],
+            copies=row["copies"],
+            copies_sold=row["copies_sold"],
+        )
+        for row in exhibitors
+    ]
+    figures.exhibitors = len(figures.by_publisher)
+    categories = (
+        listings.values("title__category_id", "title__category__name")
+        .annotate(**book_totals())
+        .order_by("-copies", "title__category__name")
+    )
+    figures.by_category = [
+        CategoryFigures(
+            category_id=row["title__category_id"],
+            name=row["title__category__name"] or str(_("No category")),
+            titles=row["isbn_titles"] + row["sku_titles"],
+            copies=row["copies"],
+            copies_sold=row["copies_sold"],
+        )
+        for row in categories
+    ]
+
+
+# --- cached reads for live surfaces ----------------------------------------------------------
+
+
+def cached_figures(event: EventPage, *, day: dt.date | None = None) -> EventFigures:
+    """``event_figures`` at most STATS_CACHE_SECONDS old, computed by one request at a time.
+
+    The figures are kept longer than they are fresh: when they are stale, the first request
+    to take a short lock recomputes them while the others keep answering with the old ones,
+    so an endpoint polled by many dashboards never computes the same aggregates in parallel.
+    """
+    key = f"stats:figures:{event.pk}:{day or 'all'}"
+    entry = cache.get(key)
+    if entry is not None:
+        stored_at, figures = entry
+        if time.monotonic() - stored_at < STATS_CACHE_SECONDS or not cache.add(key + ":lock", 1, 30):
+            return figures
+    figures = event_figures(event, day=day)
+    cache.set(key, (time.monotonic(), figures), STATS_CACHE_SECONDS * 20)
+    cache.delete(key + ":lock")
+    return figures
+
+
+def headline(event: EventPage) -> dict:
+    """The four public counters: visits so far, exhibitors, titles, copies on display."""
+    from publishers.models import Exhibitor
+
+    admitted = CheckIn.objects.filter(COUNTED, event=event).aggregate(n=Sum("admitted", default=0))["n"]
+    walk_ins = WalkIn.objects.filter(event=event).aggregate(n=Sum("count", default=0))["n"]
+    books = listings_on_display(event).aggregate(**book_totals())
+    return {
+        "visits": admitted + walk_ins,
+        "exhibitors": Exhibitor.objects.for_event(event).count(),
+        "titles": books["isbn_titles"] + books["sku_titles"],
+        "copies": books["copies"],
+    }
+
+
+def counters(event: EventPage | None) -> dict | None:
+    """Public counters for a page, or None when there is nothing to show yet.
+
+    A public page is itself cached for PAGE_CACHE_SECONDS; the counters are cached only for
+    what is left of COUNTERS_MAX_AGE, so what a visitor sees is never older than a minute.
+    """
+    if event is None:
+        return None
+    seconds = max(COUNTERS_MAX_AGE - settings.PAGE_CACHE_SECONDS, 0)
+    if seconds:
+        values = cache.get_or_set(f"stats:counters:{event.pk}", lambda: headline(event), seconds)
+    else:
+        values = headline(event)
+    return values if any(values.values()) else None
