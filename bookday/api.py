@@ -68,8 +68,10 @@ def on_validation_error(request, exc):
     errors: dict[str, list[str]] = {}
     for item in exc.errors:
         location = [str(part) for part in item.get("loc", [])]
-        # ("body", "payload", "party_size") -> "party_size"; a whole-body error -> "__all__"
-        field = location[-1] if len(location) > 2 else "__all__"
+        # ("body", "payload", "party_size") -> "party_size"; a whole-body error -> "__all__";
+        # ("query", "page") -> "page"
+        whole_body = location[:1] == ["body"] and len(location) <= 2
+        field = location[-1] if len(location) >= 2 and not whole_body else "__all__"
         errors.setdefault(field, []).append(_pydantic_message(item))
     return error(request, 422, "invalid", _("The request is not valid."), errors=errors)
 
@@ -111,6 +113,8 @@ def not_found(request, *args, **kwargs):
 # Routers import ApiError from here, so they are added last.
 from events.api import router as events_router  # noqa: E402
 from events.api_checkin import router as checkin_router  # noqa: E402
+from publishers.api import router as catalogue_router  # noqa: E402
 
 api.add_router("/events/", events_router)
 api.add_router("/", checkin_router)
+api.add_router("/", catalogue_router)
