@@ -113,8 +113,10 @@ def not_found(request, *args, **kwargs):
 # Routers import ApiError from here, so they are added last.
 from events.api import router as events_router  # noqa: E402
 from events.api_checkin import router as checkin_router  # noqa: E402
+from events.api_stats import router as stats_router  # noqa: E402
 from publishers.api import router as catalogue_router  # noqa: E402
 
 api.add_router("/events/", events_router)
 api.add_router("/", checkin_router)
+api.add_router("/", stats_router)
 api.add_router("/", catalogue_router)

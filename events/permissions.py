@@ -8,3 +8,10 @@ def can_scan(user) -> bool:
     if not user or not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or user.groups.filter(name__in=[GATE_STAFF, ORGANISERS]).exists()
+
+
+def is_organiser(user) -> bool:
+    """Organisers (and superusers) see the event's figures; gate staff and publishers do not."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=ORGANISERS).exists()
