@@ -100,7 +100,20 @@ class CheckIn(models.Model):
         ordering = ["-scanned_at"]
         indexes = [
             models.Index(fields=["entry_pass", "day"], name="checkin_pass_day"),
-            models.Index(fields=["event", "day", "gate"], name="checkin_event_day_gate"),
+            # Figures: index-only scans for the grouped aggregates (by day, gate and hour, also the
+            # gates' live totals) and for "has this pass admitted anyone"; the partial index also
+            # answers the check-in service's "people already in on this pass today".
+            models.Index(
+                fields=["event", "day", "gate", "scanned_at"],
+                include=["result", "admitted", "undone_at"],
+                name="checkin_stats",
+            ),
+            models.Index(
+                fields=["entry_pass", "day"],
+                include=["admitted"],
+                name="checkin_counted_pass",
+                condition=Q(result="admitted", undone_at__isnull=True),
+            ),
             models.Index(
                 fields=["event", "scanned_at"],
                 name="checkin_event_time",
@@ -139,7 +152,9 @@ class WalkIn(models.Model):
         verbose_name = _("walk-in")
         verbose_name_plural = _("walk-ins")
         ordering = ["-at"]
-        indexes = [models.Index(fields=["event", "day", "gate"], name="walkin_event_day_gate")]
+        indexes = [
+            models.Index(fields=["event", "day", "gate", "at"], include=["count"], name="walkin_stats")
+        ]
         constraints = [models.CheckConstraint(condition=Q(count__gte=1), name="walk_in_count_positive")]
 
     def __str__(self):

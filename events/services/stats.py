@@ -243,7 +243,7 @@ def event_figures(
         checkins.annotate(hour=ExtractHour("scanned_at", tzinfo=_tz()))
         .values("day", "gate_id", "hour")
         .annotate(
-            admitted=Sum("admitted", filter=COUNTED, default=0), re_entries=Count("pk", filter=RE_ENTRY)
+            admitted=Sum("admitted", filter=COUNTED, default=0), re_entries=Count("gate", filter=RE_ENTRY)
         )
         .order_by()
     )
