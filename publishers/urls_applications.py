@@ -1,3 +1,10 @@
-"""URL stub"""
+"""The public exhibitor application form, linked from each event page."""
 
-urlpatterns = []
+from django.urls import path
+
+from publishers import views_applications
+
+urlpatterns = [
+    path("events/<int:pk>/exhibit/", views_applications.apply_view, name="exhibitor_apply"),
+    path("events/<int:pk>/exhibit/thanks/", views_applications.apply_thanks, name="exhibitor_apply_thanks"),
+]

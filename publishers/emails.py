@@ -1,0 +1,78 @@
+"""Background emails to exhibitor applicants: received, approved (with the account link), rejected."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_tasks import task
+
+from publishers.models import ExhibitorApplication
+
+log = logging.getLogger(__name__)
+STEPS = ("received", "approved", "rejected")
+
+
+def set_password_url(user) -> str:
+    """An absolute link to choose a password; valid for PASSWORD_RESET_TIMEOUT or until used."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("publisher_set_password", kwargs={"uidb64": uid, "token": token})
+    return f"{settings.BASE_URL}{path}"
+
+
+def _contact_user(application: ExhibitorApplication):
+    return (
+        get_user_model()
+        .objects.filter(publisher_user__publisher=application.publisher_id, email__iexact=application.email)
+        .first()
+    )
+
+
+def build_email(application: ExhibitorApplication, step: str) -> EmailMultiAlternatives:
+    """The message for one step, in the language the applicant used on the form."""
+    with translation.override(application.language or settings.LANGUAGE_CODE):
+        context = {
+            "application": application,
+            "event": application.event,
+            "apply_url": settings.BASE_URL + reverse("exhibitor_apply", args=[application.event_id]),
+        }
+        if step == "approved":
+            user = _contact_user(application)
+            # A login without a password yet (new, or never set) gets the set-password link again.
+            if user is not None and not user.has_usable_password():
+                context["set_password_url"] = set_password_url(user)
+                context["days_valid"] = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+            context["login_url"] = settings.BASE_URL + reverse("publisher_login")
+            context["forgot_url"] = settings.BASE_URL + reverse("publisher_password_reset")
+        subject = render_to_string(f"publishers/email/application_{step}_subject.txt", context)
+        text = render_to_string(f"publishers/email/application_{step}.txt", context)
+        html = render_to_string(f"publishers/email/application_{step}.html", context)
+    message = EmailMultiAlternatives(
+        " ".join(subject.split()), text, settings.DEFAULT_FROM_EMAIL, [application.email]
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+@task()
+def send_application_email(application_id: int, step: str) -> None:
+    """Send the applicant the email for ``step``. The decision stands whatever happens here."""
+    if step not in STEPS:
+        raise ValueError(step)
+    application = (
+        ExhibitorApplication.objects.select_related("event", "publisher").filter(pk=application_id).first()
+    )
+    if application is None:
+        return
+    try:
+        build_email(application, step).send()
+    except Exception:  # logged for the operators; the admin shows the application's state anyway
+        log.exception("The %s email of exhibitor application %s failed", step, application_id)
+        raise
