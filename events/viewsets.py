@@ -15,6 +15,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from events.admin_forms import RegistrationCreateForm, RegistrationEditForm
+from events.admin_report import EventReportViewSet
 from events.enums import RegistrationSource, RegistrationStatus
 from events.models import CheckIn, EventDay, Gate, Registration, WalkIn
 from events.services.registration import RegistrationError, cancel, register, resend_pass
@@ -331,4 +332,5 @@ class BookDayGroup(ModelViewSetGroup):
         FlaggedCheckInViewSet("offline_conflicts"),
         WalkInViewSet("walk_ins"),
         GateViewSet("gates"),
+        EventReportViewSet(),
     )

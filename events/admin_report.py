@@ -1,0 +1,150 @@
+"""Wagtail admin: each event's figures (report page, XLSX/CSV, PDF) and the dashboard panel.
+
+Read only: everything comes from events.services.stats and events.services.report. Only
+organisers (and superusers) see figures.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.ui.components import Component
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
+from wagtail.admin.viewsets.base import ViewSet
+
+from events.models import EventPage
+from events.permissions import is_organiser
+from events.services import stats
+from events.services.report import charts, report_context, report_pdf, tables
+
+REFRESH_SECONDS = 30
+
+
+def current_event(today: dt.date | None = None) -> EventPage | None:
+    """The event running today, else the next one, else the most recent one."""
+    today = today or timezone.localdate()
+    events = EventPage.objects.live()
+    return (
+        events.filter(start_date__lte=today, end_date__gte=today).order_by("start_date").first()
+        or events.filter(start_date__gt=today).order_by("start_date").first()
+        or events.filter(end_date__lt=today).order_by("-end_date").first()
+    )
+
+
+class OrganisersOnly:
+    def dispatch(self, request, *args, **kwargs):
+        if not is_organiser(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class EventListView(OrganisersOnly, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "events/admin/event_reports.html"
+    page_title = gettext_lazy("Figures and reports")
+    header_icon = "table"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["events"] = EventPage.objects.order_by("-start_date")
+        context["current"] = current_event()
+        return context
+
+
+class EventReportView(OrganisersOnly, SpreadsheetExportMixin, WagtailAdminTemplateMixin, TemplateView):
+    """The report page; ``?export=xlsx|csv&table=<slug>`` downloads one of its tables."""
+
+    template_name = "events/admin/event_report.html"
+    header_icon = "table"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.event = get_object_or_404(EventPage, pk=kwargs["pk"])
+
+    def get_page_title(self):
+        return _("Figures: %(event)s") % {"event": self.event.title}
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [
+            {"url": reverse("event_reports:index"), "label": _("Figures and reports")},
+            {"url": "", "label": self.event.title},
+        ]
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            return self.export(request.GET.get("export"), request.GET.get("table", ""))
+        return super().get(request, *args, **kwargs)
+
+    def export(self, spreadsheet_format: str, slug: str):
+        # Exports are exact: fresh figures, not the cached ones shown on the live page.
+        table = next((t for t in tables(stats.event_figures(self.event)) if t.slug == slug), None)
+        if table is None:
+            raise Http404
+        self.list_export = [key for key, _heading in table.columns]
+        self.export_headings = dict(table.columns)
+        self.export_filename = f"{slugify(self.event.slug)[:60]}-{slug.replace('_', '-')}"
+        return self.as_spreadsheet(table.rows, spreadsheet_format)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        figures = stats.cached_figures(self.event)
+        context.update(report_context(self.event, figures))
+        context["refresh"] = REFRESH_SECONDS if self.event.timing == "now" else None
+        context["pdf_url"] = reverse("event_reports:pdf", args=[self.event.pk])
+        context["api_url"] = f"/api/v1/events/{self.event.pk}/stats/"
+        return context
+
+
+class EventReportPdfView(OrganisersOnly, TemplateView):
+    def get(self, request, pk):
+        event = get_object_or_404(EventPage, pk=pk)
+        response = HttpResponse(
+            report_pdf(event, language=request.LANGUAGE_CODE[:2]), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'attachment; filename="bao-cao-{slugify(event.slug)[:60]}.pdf"'
+        return response
+
+
+class EventReportViewSet(ViewSet):
+    name = "event_reports"
+    icon = "table"
+    menu_label = gettext_lazy("Figures and reports")
+    add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        return [
+            path("", EventListView.as_view(), name="index"),
+            path("<int:pk>/", EventReportView.as_view(), name="report"),
+            path("<int:pk>/pdf/", EventReportPdfView.as_view(), name="pdf"),
+        ]
+
+
+class FiguresPanel(Component):
+    """Admin home: today's figures of the current event (the whole event when not running)."""
+
+    name = "event_figures"
+    template_name = "events/admin/figures_panel.html"
+    order = 50
+
+    def __init__(self, event: EventPage):
+        self.event = event
+
+    def get_context_data(self, parent_context=None):
+        today = timezone.localdate()
+        running = self.event.timing == "now"
+        figures = stats.cached_figures(self.event, day=today if running else None)
+        return {
+            "event": self.event,
+            "figures": figures,
+            "running": running,
+            "today": today,
+            "chart": charts(figures)[0] if running else None,
+            "report_url": reverse("event_reports:report", args=[self.event.pk]),
+        }
