@@ -1,0 +1,468 @@
+"""Spreadsheet import of an exhibitor's stock: preview, then apply; and the command's one-shot import.
+
+Guarantees:
+- ``stage_import`` reads and checks the whole file and writes nothing but the StockImport
+  (the file, kept where no URL serves it, and the preview report).
+- ``apply_import`` and ``import_file`` apply every good row in one transaction or nothing;
+  a StockImport is applied at most once (its row is locked, so a double click cannot apply
+  it twice); the publisher's row is locked too, so two imports of one publisher's titles run
+  one after the other.
+- Titles are matched by ISBN-13 within the publisher, else by SKU; importing the same file
+  again creates nothing and reports every row as unchanged. Columns missing from the file
+  leave the stored values alone; an ISBN or SKU is never cleared by an import.
+- The database is read in a fixed number of queries, whatever the number of rows, and written
+  in batches.
+
+The report (StockImport.report, and what ``import_file`` returns) is a dict:
+``counts`` (rows, create, update, unchanged, refused), ``rows`` (one entry per data row: row,
+isbn, sku, title, action, changes, and for a refused row code, params and reason),
+``columns`` (field -> header as written), ``ignored_columns``, ``new_categories``, ``sheet``,
+``header_row``, ``kind`` and ``filename``.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from publishers.enums import ImportAction, ImportStatus
+from publishers.models import Category, Exhibitor, Publisher, StockImport, StockListing, Title
+from publishers.services.import_rows import Row, RowRefused, judge_rows, reason_text
+from publishers.services.spreadsheet import ImportRefused, Sheet, read_sheet
+from publishers.services.stock_export import export_stock_xlsx
+
+__all__ = ["ImportRefused", "apply_import", "export_stock_xlsx", "import_file", "reason_text", "stage_import"]
+
+log = logging.getLogger(__name__)
+
+BATCH = 1000
+# Spreadsheet field -> Title attribute.
+TITLE_ATTRS = {
+    "isbn": "isbn",
+    "sku": "sku",
+    "title": "title",
+    "authors": "authors",
+    "imprint": "imprint",
+    "year": "year",
+    "language": "language",
+    "list_price": "list_price",
+    "fair_price": "fair_price",
+    "discount": "discount_percent",
+    "description": "description",
+}
+IDENTIFIERS = ("isbn", "sku")
+
+# progress(phase, done, total): phase is "read" (rows read; total an estimate) or "write".
+ProgressCallback = Callable[[str, int, int], None]
+
+
+# --- services -------------------------------------------------------------------------------
+
+
+def stage_import(*, exhibitor: Exhibitor, upload, filename: str, user=None) -> StockImport:
+    """Read and check an uploaded spreadsheet; store it with its preview. Changes no title or stock.
+
+    ``upload`` is an uploaded file (or bytes). Raises ImportRefused for a file that cannot be
+    used at all: over STOCK_IMPORT_MAX_BYTES, over STOCK_IMPORT_MAX_ROWS data rows, empty,
+    not a spreadsheet, not UTF-8, without a recognisable header row. The refused attempt is
+    recorded as a failed StockImport (without the file).
+    """
+    try:
+        data = _read_upload(upload, settings.STOCK_IMPORT_MAX_BYTES)
+        sheet = read_sheet(data, max_rows=settings.STOCK_IMPORT_MAX_ROWS)
+    except ImportRefused as refusal:
+        StockImport.objects.create(
+            exhibitor=exhibitor,
+            uploaded_by=user,
+            original_filename=_short(filename),
+            status=ImportStatus.FAILED,
+            report={"filename": filename, "refused": {"code": refusal.code, "message": refusal.message}},
+        )
+        raise
+    plan = _plan(exhibitor, judge_rows(sheet))
+    stock_import = StockImport(
+        exhibitor=exhibitor,
+        uploaded_by=user,
+        original_filename=_short(filename),
+        status=ImportStatus.PREVIEWED,
+    )
+    _set_report(stock_import, _report(sheet, plan, filename))
+    _store(stock_import, data, sheet)
+    stock_import.save()
+    return stock_import
+
+
+def apply_import(*, stock_import: StockImport) -> StockImport:
+    """Apply a previewed import: every good row, in one transaction, or nothing.
+
+    The stored file is read and checked again against the titles as they are now, so the
+    applied report may differ from the preview if the stock changed meanwhile. Raises
+    ImportRefused: ``already_applied`` (a second click), ``nothing_to_apply`` (every row
+    refused, or no file), ``apply_failed`` (an unexpected error; the import is marked failed
+    and may be applied again).
+    """
+    try:
+        with transaction.atomic():
+            locked = (
+                StockImport.objects.select_for_update()
+                .select_related("exhibitor__publisher", "exhibitor__event")
+                .filter(pk=stock_import.pk)
+                .first()
+            )
+            if locked is None:
+                raise ImportRefused("not_found")
+            if locked.status == ImportStatus.APPLIED:
+                raise ImportRefused("already_applied")
+            if not locked.file:
+                raise ImportRefused("nothing_to_apply")
+            _lock_publisher(locked.exhibitor)
+            with locked.file.open("rb") as stored:
+                data = stored.read()
+            # No row limit here: the file passed it when it was staged.
+            sheet = read_sheet(data)
+            plan = _plan(locked.exhibitor, judge_rows(sheet))
+            if not plan.good_rows:
+                raise ImportRefused("nothing_to_apply")
+            _write(plan)
+            locked.status = ImportStatus.APPLIED
+            locked.applied_at = timezone.now()
+            _set_report(locked, _report(sheet, plan, locked.original_filename))
+            locked.save()
+    except ImportRefused:
+        raise
+    except Exception as error:
+        log.exception("Stock import %s failed", stock_import.pk)
+        StockImport.objects.filter(pk=stock_import.pk).exclude(status=ImportStatus.APPLIED).update(
+            status=ImportStatus.FAILED
+        )
+        raise ImportRefused("apply_failed") from error
+    return locked
+
+
+def import_file(
+    *,
+    exhibitor: Exhibitor,
+    path_or_file,
+    filename: str | None = None,
+    progress: ProgressCallback | None = None,
+    dry_run: bool = False,
+    user=None,
+) -> dict:
+    """The command's import: read, check and apply a file in one go, with no row limit.
+
+    Same checks and same report as the portal; every good row is written in one
+    transaction, recorded as an applied StockImport. ``dry_run`` checks and reports only.
+    Raises ImportRefused for a file that cannot be used at all.
+    """
+    if isinstance(path_or_file, str | Path):
+        data = Path(path_or_file).read_bytes()
+        filename = filename or Path(path_or_file).name
+    else:
+        data = path_or_file.read()
+    filename = filename or "import"
+    read_progress = (lambda done, total: progress("read", done, total)) if progress else None
+    sheet = read_sheet(data, progress=read_progress)
+    rows = judge_rows(sheet)
+    with transaction.atomic():
+        _lock_publisher(exhibitor)
+        plan = _plan(exhibitor, rows)
+        report = _report(sheet, plan, filename)
+        if dry_run or not plan.good_rows:
+            return report
+        _write(plan, progress)
+        record = StockImport(
+            exhibitor=exhibitor,
+            uploaded_by=user,
+            original_filename=_short(filename),
+            status=ImportStatus.APPLIED,
+            applied_at=timezone.now(),
+        )
+        _set_report(record, report)
+        _store(record, data, sheet)
+        record.save()
+    return report
+
+
+# --- reading the upload ---------------------------------------------------------------------
+
+
+def _read_upload(upload, limit: int) -> bytes:
+    """At most ``limit`` bytes of the upload; refuses a bigger one without reading it all."""
+    if isinstance(upload, bytes | bytearray):
+        data = bytes(upload)
+    else:
+        size = getattr(upload, "size", None)
+        if size is not None and size > limit:
+            raise ImportRefused("too_large", limit=limit // (1024 * 1024))
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+        data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise ImportRefused("too_large", limit=limit // (1024 * 1024))
+    return data
+
+
+def _store(stock_import: StockImport, data: bytes, sheet: Sheet) -> None:
+    # A random name: the publisher's own file name is kept apart, for display only.
+    name = f"{stock_import.exhibitor.publisher_id}/{uuid.uuid4().hex}.{sheet.kind}"
+    stock_import.file.save(name, ContentFile(data), save=False)
+
+
+def _short(filename: str) -> str:
+    return Path(str(filename or "")).name[-255:] or "import"
+
+
+def _lock_publisher(exhibitor: Exhibitor) -> None:
+    list(Publisher.objects.select_for_update().filter(pk=exhibitor.publisher_id).values_list("pk"))
+
+
+# --- planning: what each row will do ----------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    exhibitor: Exhibitor
+    entries: list[dict] = field(default_factory=list)
+    new_titles: list[Title] = field(default_factory=list)
+    changed_titles: list[Title] = field(default_factory=list)
+    title_fields: set[str] = field(default_factory=set)
+    new_listings: list[tuple[Title, StockListing]] = field(default_factory=list)
+    changed_listings: list[StockListing] = field(default_factory=list)
+    new_categories: dict[str, str] = field(default_factory=dict)  # slug -> name
+    pending_categories: list[tuple[Title, str]] = field(default_factory=list)  # title, new slug
+
+    @property
+    def good_rows(self) -> int:
+        return sum(entry["action"] != ImportAction.REFUSED for entry in self.entries)
+
+
+def _plan(exhibitor: Exhibitor, rows: list[Row]) -> Plan:
+    """Decide each row's action against the stored titles, in three queries."""
+    plan = Plan(exhibitor)
+    titles = list(Title.objects.filter(publisher_id=exhibitor.publisher_id))
+    by_isbn = {title.isbn: title for title in titles if title.isbn}
+    by_sku = {title.sku: title for title in titles if title.sku}
+    listings = {listing.title_id: listing for listing in StockListing.objects.filter(exhibitor=exhibitor)}
+    slugs = {row.values["category"][0] for row in rows if row.refusal is None and row.values.get("category")}
+    categories = {category.slug: category.pk for category in Category.objects.filter(slug__in=slugs)}
+    matched: dict[int, int] = {}  # title pk -> the row that matched it
+    for row in rows:
+        if row.refusal is None:
+            try:
+                action, changes = _plan_row(plan, row, by_isbn, by_sku, listings, categories, matched)
+            except RowRefused as refusal:
+                row.refusal = (refusal.code, refusal.params)
+        if row.refusal is not None:
+            code, params = row.refusal
+            entry = _entry(row, ImportAction.REFUSED)
+            entry.update(code=code, params=params, reason=reason_text(code, params))
+        else:
+            entry = _entry(row, action)
+            entry["changes"] = changes
+        plan.entries.append(entry)
+    return plan
+
+
+def _entry(row: Row, action: str) -> dict:
+    return {
+        "row": row.number,
+        "isbn": row.isbn or row.raw_isbn,
+        "sku": row.sku,
+        "title": row.values.get("title") or row.raw_title,
+        "action": str(action),
+    }
+
+
+def _match(row: Row, by_isbn: dict, by_sku: dict) -> Title | None:
+    title = by_isbn.get(row.isbn) if row.isbn else None
+    if title is None and row.sku:
+        same_sku = by_sku.get(row.sku)
+        if same_sku is not None and row.isbn and same_sku.isbn:
+            raise RowRefused("sku_taken", sku=row.sku, title=same_sku.title)
+        title = same_sku
+    if title is not None and row.sku and row.sku != title.sku:
+        other = by_sku.get(row.sku)
+        if other is not None and other is not title:
+            raise RowRefused("sku_taken", sku=row.sku, title=other.title)
+    return title
+
+
+def _plan_row(plan, row, by_isbn, by_sku, listings, categories, matched) -> tuple[str, list[str]]:
+    values = row.values
+    title = _match(row, by_isbn, by_sku)
+    if title is not None:
+        if title.pk in matched:
+            raise RowRefused("same_title", row=matched[title.pk], title=title.title)
+        matched[title.pk] = row.number
+
+    wanted = {attr: values[name] for name, attr in TITLE_ATTRS.items() if name in values}
+    for name in IDENTIFIERS:
+        if not wanted.get(name):
+            wanted.pop(name, None)  # an empty cell never clears an ISBN or SKU
+
+    def current(attr, default=None):
+        return wanted[attr] if attr in wanted else getattr(title, attr, default) if title else default
+
+    # A title keeps a fair price or a discount, not both (as in the portal): the one the
+    # file gives wins; when it gives both, the fair price.
+    if current("fair_price") is not None and current("discount_percent") is not None:
+        if wanted.get("discount_percent") is not None and "fair_price" not in wanted:
+            wanted["fair_price"] = None
+        else:
+            wanted["discount_percent"] = None
+    fair, listed = current("fair_price"), current("list_price")
+    if fair is not None and listed is not None and fair > listed:
+        raise RowRefused("fair_above_list", fair=fair, list=listed)
+
+    new_category = None
+    if "category" in values:
+        category = values["category"]
+        if category is None:
+            wanted["category_id"] = None
+        elif category[0] in categories:
+            wanted["category_id"] = categories[category[0]]
+        else:
+            new_category = category
+
+    listing = listings.get(title.pk) if title else None
+    stock = {
+        "copies": values.get("copies", listing.copies if listing else 0),
+        "copies_sold": values.get("sold", listing.copies_sold if listing else 0),
+        "booth": values.get("booth", listing.booth if listing else ""),
+    }
+    if stock["copies_sold"] > stock["copies"]:
+        raise RowRefused("sold_exceeds_copies", sold=stock["copies_sold"], copies=stock["copies"])
+
+    # Decided: from here on the row is good and the objects change.
+    if title is None:
+        title = Title(publisher_id=plan.exhibitor.publisher_id, **wanted)
+        plan.new_titles.append(title)
+        action, changes = ImportAction.CREATE, []
+    else:
+        changes = [attr for attr, value in wanted.items() if getattr(title, attr) != value]
+        if changes:
+            for attr in changes:
+                setattr(title, attr, wanted[attr])
+            plan.changed_titles.append(title)
+            plan.title_fields.update(changes)
+        action = ImportAction.UPDATE
+    if new_category is not None:
+        plan.new_categories.setdefault(*new_category)
+        plan.pending_categories.append((title, new_category[0]))
+        if action != ImportAction.CREATE:
+            changes.append("category_id")
+            if title not in plan.changed_titles:
+                plan.changed_titles.append(title)
+            plan.title_fields.add("category_id")
+
+    if listing is None:
+        plan.new_listings.append((title, StockListing(exhibitor=plan.exhibitor, **stock)))
+        if action != ImportAction.CREATE:
+            changes.append("listing")
+    else:
+        listing_changes = [attr for attr, value in stock.items() if getattr(listing, attr) != value]
+        if listing_changes:
+            for attr in listing_changes:
+                setattr(listing, attr, stock[attr])
+            plan.changed_listings.append(listing)
+            changes.extend(listing_changes)
+    if action == ImportAction.UPDATE and not changes:
+        action = ImportAction.UNCHANGED
+    return action, [_FIELD_NAMES.get(change, change) for change in changes]
+
+
+# Report names of the changed fields: the spreadsheet's names.
+_FIELD_NAMES = {"discount_percent": "discount", "category_id": "category", "copies_sold": "sold"}
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _write(plan: Plan, progress: ProgressCallback | None = None) -> None:
+    """Write the plan in batches: a handful of queries per thousand rows."""
+    now = timezone.now()
+    total = sum(map(len, (plan.new_titles, plan.changed_titles, plan.new_listings, plan.changed_listings)))
+    done = 0
+
+    def advance(count):
+        nonlocal done
+        done += count
+        if progress:
+            progress("write", done, total)
+
+    if plan.new_categories:
+        # ignore_conflicts: another import may create the same category at the same moment.
+        Category.objects.bulk_create(
+            [Category(slug=slug, name=name) for slug, name in plan.new_categories.items()],
+            ignore_conflicts=True,
+        )
+        ids = dict(Category.objects.filter(slug__in=plan.new_categories).values_list("slug", "pk"))
+        for title, slug in plan.pending_categories:
+            title.category_id = ids[slug]
+    for title in plan.new_titles:
+        title.search_text = title.build_search_text()  # bulk_create skips Title.save()
+    for start in range(0, len(plan.new_titles), BATCH):
+        batch = plan.new_titles[start : start + BATCH]
+        Title.objects.bulk_create(batch)
+        advance(len(batch))
+    if plan.changed_titles:
+        for title in plan.changed_titles:
+            title.search_text = title.build_search_text()
+            title.updated_at = now
+        fields = sorted(plan.title_fields | {"search_text", "updated_at"})
+        for start in range(0, len(plan.changed_titles), BATCH // 2):
+            batch = plan.changed_titles[start : start + BATCH // 2]
+            Title.objects.bulk_update(batch, fields)
+            advance(len(batch))
+    listings = []
+    for title, listing in plan.new_listings:
+        listing.title_id = title.pk  # known now that the new titles are saved
+        listings.append(listing)
+    for start in range(0, len(listings), BATCH):
+        batch = listings[start : start + BATCH]
+        StockListing.objects.bulk_create(batch)
+        advance(len(batch))
+    for listing in plan.changed_listings:
+        listing.updated_at = now
+    for start in range(0, len(plan.changed_listings), BATCH // 2):
+        batch = plan.changed_listings[start : start + BATCH // 2]
+        StockListing.objects.bulk_update(batch, ["copies", "copies_sold", "booth", "updated_at"])
+        advance(len(batch))
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def _report(sheet: Sheet, plan: Plan, filename: str) -> dict:
+    counts = {"rows": len(plan.entries), **{action.value: 0 for action in ImportAction}}
+    for entry in plan.entries:
+        counts[entry["action"]] += 1
+    return {
+        "filename": filename,
+        "kind": sheet.kind,
+        "sheet": sheet.name,
+        "header_row": sheet.header_row,
+        "columns": sheet.headers,
+        "ignored_columns": sheet.ignored,
+        "new_categories": sorted(plan.new_categories.values()),
+        "counts": counts,
+        "rows": plan.entries,
+    }
+
+
+def _set_report(stock_import: StockImport, report: dict) -> None:
+    counts = report["counts"]
+    stock_import.report = report
+    stock_import.rows_total = counts["rows"]
+    stock_import.created_count = counts[ImportAction.CREATE]
+    stock_import.updated_count = counts[ImportAction.UPDATE]
+    stock_import.unchanged_count = counts[ImportAction.UNCHANGED]
+    stock_import.refused_count = counts[ImportAction.REFUSED]

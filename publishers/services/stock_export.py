@@ -1,0 +1,78 @@
+"""An exhibitor's stock as an XLSX file in the import's own format (Vietnamese headers).
+
+Importing the exported file again changes nothing: every row comes back as unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from publishers.models import Exhibitor, StockListing
+from publishers.services.import_rows import EXPORT_LANGUAGE_LABELS
+from publishers.services.spreadsheet import EXPORT_HEADERS
+
+COLUMNS = list(EXPORT_HEADERS)
+WIDTHS = {"title": 45, "authors": 28, "imprint": 24, "isbn": 16, "category": 18, "description": 40}
+
+
+def export_stock_xlsx(*, exhibitor: Exhibitor) -> bytes:
+    """The exhibitor's listings, one row per title, ordered by title."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Sách")
+    for index, name in enumerate(COLUMNS):
+        sheet.column_dimensions[_letter(index)].width = WIDTHS.get(name, 12)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for name in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=EXPORT_HEADERS[name])
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    listings = (
+        StockListing.objects.filter(exhibitor=exhibitor)
+        .select_related("title__category")
+        .order_by("title__title", "title__pk")
+    )
+    for listing in listings.iterator(chunk_size=2000):
+        sheet.append([_cell(sheet, _value(listing, name)) for name in COLUMNS])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _letter(index: int) -> str:
+    return get_column_letter(index + 1)
+
+
+def _cell(sheet, value):
+    if isinstance(value, str) and value.startswith("="):
+        # Text that looks like a formula stays text: Excel must not evaluate what a user typed.
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def _value(listing: StockListing, name: str):
+    title = listing.title
+    if name == "category":
+        return title.category.name if title.category else None
+    if name == "language":
+        return EXPORT_LANGUAGE_LABELS.get(title.language, title.language)
+    if name == "discount":
+        return title.discount_percent
+    if name == "copies":
+        return listing.copies
+    if name == "sold":
+        return listing.copies_sold
+    if name == "booth":
+        return listing.booth or None
+    value = getattr(title, name)
+    # Text stays text (an ISBN written as a number would lose digits in Excel); empty stays empty.
+    return value if value not in ("", None) else None
