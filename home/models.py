@@ -82,9 +82,17 @@ class HomePage(BasePage):
             return self.featured_event.specific
         return EventPage.objects.live().upcoming().order_by("start_date").first()
 
+    def get_counters(self, event):
+        """The fair in numbers: the featured event's, else the most recent event's."""
+        from events.models import EventPage
+        from events.services.stats import counters
+
+        return counters(event or EventPage.objects.live().past().order_by("-end_date").first())
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["featured_event"] = self.get_featured_event()
+        context["counters"] = self.get_counters(context["featured_event"])
         context["latest_news"] = NewsPage.objects.live().order_by("-date", "-pk")[:3]
         return context
 

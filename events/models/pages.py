@@ -320,9 +320,12 @@ class EventPage(BasePage):
         return data
 
     def get_context(self, request, *args, **kwargs):
+        from events.services.stats import counters  # the service imports the models
+
         context = super().get_context(request, *args, **kwargs)
         context["registration_window"] = self.registration_window()
         context["structured_data"] = self.structured_data(request)
+        context["counters"] = counters(self)
         return context
 
     @property

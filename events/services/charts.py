@@ -33,15 +33,16 @@ def _n(value: float) -> str:
 
 
 def _nice_top(value: int) -> int:
-    """The axis maximum: 1, 2, 2.5 or 5 times a power of ten, at least ``value``."""
+    """The axis maximum: 1, 2, 4, 6 or 8 times a power of ten, at least ``value`` (so that
+    its quarters, the grid lines, are round numbers)."""
     if value <= 0:
-        return 1
+        return 4
     power = 1
     while power * 10 <= value:
         power *= 10
-    for step in (1, 2, 2.5, 5, 10):
-        if step * power >= value:
-            return int(step * power) if step * power >= 1 else 1
+    for step in (1, 2, 4, 6, 8, 10):
+        if step * power >= value and (step * power) % 4 == 0:
+            return step * power
     return power * 10
 
 

@@ -1,6 +1,7 @@
 """The figures service on a known event: every figure, its edge cases, and its query budget."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test.utils import override_settings
@@ -152,3 +153,17 @@ def test_organisation_types(event, organisation, party_size, kind):
     register_visitor(event, party_size=party_size, organisation=organisation, notify=False)
     f = event_figures(event)
     assert {t.kind: t.registrations for t in f.by_organisation_type}[kind] == 1
+
+
+def test_the_event_page_and_the_home_page_show_the_counters(client, known):
+    def values(url):
+        return re.findall(r'class="counter__value">([^<]*)<', client.get(url).content.decode())
+
+    assert values(known.event.url) == ["89", "2", "4", "240"]
+    # The home page features the fair running now ("Hội sách khác": one exhibitor, 999 copies).
+    assert values("/") == ["0", "1", "1", "999"]
+
+
+def test_an_event_without_figures_says_they_come_later(client, event):
+    html = client.get(event.url).content.decode()
+    assert 'class="counter__value">—<' in html
