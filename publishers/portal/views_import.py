@@ -1,0 +1,152 @@
+"""Portal: spreadsheet import (upload, preview, confirm) and export of the stock.
+
+The import service does the work; these views only tie each preview to the publisher's own
+exhibitor, so another publisher's import id answers 404.
+"""
+
+import csv
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from openpyxl import load_workbook
+
+from publishers.enums import ImportAction, ImportStatus
+from publishers.models import StockImport
+from publishers.portal.access import own_exhibitor, publisher_required
+from publishers.portal.forms import ImportForm
+from publishers.services.importing import ImportRefused, apply_import, export_stock_xlsx, stage_import
+
+PREVIEW_ROWS = 500  # refused rows are always all shown; the others up to this many
+
+
+def _context(request, exhibitor, **extra) -> dict:
+    return {"publisher": request.publisher, "exhibitor": exhibitor, "event": exhibitor.event, **extra}
+
+
+@publisher_required
+@require_http_methods(["GET", "POST"])
+def upload(request, event_id: int):
+    exhibitor = own_exhibitor(request, event_id)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload_file = form.cleaned_data["file"]
+            try:
+                stock_import = stage_import(
+                    exhibitor=exhibitor, upload=upload_file, filename=upload_file.name, user=request.user
+                )
+            except ImportRefused as error:
+                form.add_error("file", error.message)
+            else:
+                return redirect("publisher_import_preview", event_id=event_id, pk=stock_import.pk)
+        status = 400
+    recent = StockImport.objects.for_publisher(request.publisher).filter(exhibitor=exhibitor)[:5]
+    return render(
+        request,
+        "publishers/portal/import_upload.html",
+        _context(
+            request,
+            exhibitor,
+            form=form,
+            recent=recent,
+            max_mb=settings.STOCK_IMPORT_MAX_BYTES // (1024 * 1024),
+            max_rows=settings.STOCK_IMPORT_MAX_ROWS,
+        ),
+        status=status,
+    )
+
+
+@publisher_required
+@require_http_methods(["GET", "POST"])
+def preview(request, event_id: int, pk: int):
+    """GET shows what the file will do; POST (the Confirm button) applies it."""
+    exhibitor = own_exhibitor(request, event_id)
+    stock_import = get_object_or_404(
+        StockImport.objects.for_publisher(request.publisher).filter(exhibitor=exhibitor), pk=pk
+    )
+    error = None
+    if request.method == "POST":
+        try:
+            stock_import = apply_import(stock_import=stock_import)
+        except ImportRefused as refused:
+            error = refused.message
+        else:
+            messages.success(
+                request,
+                _("Import applied: %(created)s new titles, %(updated)s updated, %(unchanged)s unchanged.")
+                % {
+                    "created": stock_import.created_count,
+                    "updated": stock_import.updated_count,
+                    "unchanged": stock_import.unchanged_count,
+                },
+            )
+            return redirect("publisher_stock", event_id=event_id)
+    rows = [
+        {
+            **row,
+            "action_label": ImportAction(row["action"]).label
+            if row.get("action") in ImportAction.values
+            else "",
+        }
+        for row in stock_import.report.get("rows", [])
+    ]
+    refused = [row for row in rows if row.get("action") == ImportAction.REFUSED]
+    accepted = [row for row in rows if row.get("action") != ImportAction.REFUSED]
+    return render(
+        request,
+        "publishers/portal/import_preview.html",
+        _context(
+            request,
+            exhibitor,
+            stock_import=stock_import,
+            refused=refused,
+            accepted=accepted[:PREVIEW_ROWS],
+            accepted_hidden=max(0, len(accepted) - PREVIEW_ROWS),
+            can_apply=stock_import.status == ImportStatus.PREVIEWED and len(accepted) > 0,
+            error=error,
+        ),
+        status=409 if error else 200,
+    )
+
+
+def _filename(exhibitor, extension: str) -> str:
+    return f"ton-kho-{slugify(exhibitor.publisher.slug)}-{exhibitor.event_id}.{extension}"
+
+
+@publisher_required
+def export_xlsx(request, event_id: int):
+    exhibitor = own_exhibitor(request, event_id)
+    response = HttpResponse(
+        export_stock_xlsx(exhibitor=exhibitor),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(exhibitor, "xlsx")}"'
+    return response
+
+
+def stock_csv(*, exhibitor) -> str:
+    """The XLSX export as CSV: the same columns, so there is only one format to keep. With a BOM,
+    so Excel opens the Vietnamese letters right; the import reads it back."""
+    workbook = load_workbook(io.BytesIO(export_stock_xlsx(exhibitor=exhibitor)), read_only=True)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    for row in workbook.active.iter_rows(values_only=True):
+        writer.writerow(["" if value is None else value for value in row])
+    workbook.close()
+    return out.getvalue()
+
+
+@publisher_required
+def export_csv(request, event_id: int):
+    exhibitor = own_exhibitor(request, event_id)
+    response = HttpResponse(stock_csv(exhibitor=exhibitor), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(exhibitor, "csv")}"'
+    return response
