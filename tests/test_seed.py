@@ -10,6 +10,7 @@ from wagtail.models import Page, Revision, Site
 
 from events.models import CheckIn, EventPage, Gate, Pass, ProgrammeItem, Registration, WalkIn
 from home.models import HomePage, NewsPage
+from publishers.models import Exhibitor, ExhibitorApplication, Publisher, PublisherUser, StockListing, Title
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,11 @@ def counts() -> dict:
             Gate,
             CheckIn,
             WalkIn,
+            Publisher,
+            ExhibitorApplication,
+            Exhibitor,
+            Title,
+            StockListing,
         )
     }
 
@@ -77,3 +83,29 @@ def test_seed_refuses_to_run_with_debug_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_seed_fills_the_fair_catalogue(settings, client):
+    """24 exhibitors, 5,000 titles with valid 978-604 ISBNs, over 1.5 million copies on display."""
+    from stdnum import isbn
+    from stdnum.vn import mst
+
+    from publishers.services import catalogue
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    current = EventPage.objects.order_by("-start_date").first()
+    assert Exhibitor.objects.filter(event=current).count() == 24
+    assert Title.objects.count() == 5000
+    assert all(mst.is_valid(code) for code in Publisher.objects.values_list("tax_code", flat=True))
+    isbns = list(Title.objects.values_list("isbn", flat=True))
+    assert len(set(isbns)) == 5000 and all(n.startswith("978604") and isbn.is_valid(n) for n in isbns)
+    totals = StockListing.objects.for_event(current).totals()
+    assert totals["titles"] == 5000 and totals["copies"] > 1_500_000 and totals["copies_sold"] > 0
+    assert ExhibitorApplication.objects.filter(event=current, status="submitted").count() >= 2
+    assert catalogue.search(current, q="kim dong").exists()
+    assert PublisherUser.objects.get(user__username="nxb-demo").publisher.name == "NXB Kim Đồng"
+    assert client.login(username="nxb-demo", password="bookday")
+    client.logout()
+    assert client.get(f"/events/{current.pk}/catalogue/?q=van+hoc").status_code == 200
+    assert client.get(f"/events/{current.pk}/exhibitors/").status_code == 200

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from events.demo import seed_events, seed_gate_activity, seed_registrations
 from home.demo import DEMO_PASSWORD, seed_site, seed_users
+from publishers.demo import seed_publishers
 
 
 class Command(BaseCommand):
@@ -28,12 +29,15 @@ class Command(BaseCommand):
             registrations = seed_registrations(event)
             scans = seed_gate_activity(event)
             logins = seed_users()
+            publishers = seed_publishers(event)
         self.stdout.write(self.style.SUCCESS(f"Demo Book Day ready: {event.title}"))
         if registrations:
             self.stdout.write(f"  {registrations} registrations added")
         if scans:
             self.stdout.write(f"  {scans} scans and 1,500 walk-ins on the first day")
+        if publishers.titles or publishers.listings:
+            self.stdout.write(f"  {publishers.titles:,} titles and {publishers.listings:,} stock listings added")
         self.stdout.write(f"  Site:  {settings.BASE_URL}/")
         self.stdout.write(f"  Admin: {settings.BASE_URL}/admin/")
-        for username, role in logins:
+        for username, role in logins + publishers.logins:
             self.stdout.write(f"  Login: {username} / {DEMO_PASSWORD}  ({role})")
