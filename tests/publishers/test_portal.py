@@ -373,8 +373,14 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_on_the_form(client_a, event
     upload.name = "sach.xlsx"
     response = client_a.post(reverse("publisher_import", args=[event.pk]), {"file": upload})
     assert response.status_code == 400
-    assert response.context["form"].errors["file"]
+    (message,) = response.context["form"].errors["file"]
     assert not StockListing.objects.exists()
+    # The refused attempt is listed, and its page says why and offers no Confirm button.
+    failed = StockImport.objects.get()
+    assert failed.status == ImportStatus.FAILED
+    response = client_a.get(reverse("publisher_import_preview", args=[event.pk, failed.pk]))
+    assert message in response.content.decode().replace("&quot;", '"').replace("&#x27;", "'")
+    assert 'id="confirm-import"' not in response.content.decode()
 
 
 def test_export_xlsx_and_csv_hold_the_publishers_stock(client_a, member, event):
