@@ -65,7 +65,8 @@ class ApplicationError(Exception):
         "booth_taken": _("Booth %(booths)s is already assigned to %(exhibitor)s at this event."),
         "email_in_use": _(
             "The contact email %(email)s already belongs to another account (a staff member or "
-            "another publisher). Correct the application's email before approving it."
+            "another publisher). Ask the applicant to send the form again with another address (it "
+            "updates this application), then approve it."
         ),
         "not_approved": _("Booths can be assigned once the application is approved."),
     }
