@@ -3,6 +3,7 @@
 import io
 import time
 import zipfile
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -551,3 +552,37 @@ def test_an_empty_workbook_is_refused(exhibitor):
     out = io.BytesIO()
     Workbook().save(out)
     assert refusal(exhibitor, out.getvalue()) == "no_header"
+
+
+# --- files as publishers send them ----------------------------------------------------------
+
+FILES_DIR = Path(__file__).parent / "files"
+
+
+def test_a_workbook_with_a_title_line_merged_cells_and_formulas(exhibitor):
+    staged = stage(exhibitor, (FILES_DIR / "danh-muc-sach.xlsx").read_bytes(), "danh-muc-sach.xlsx")
+    rows = rows_by_number(staged)
+    assert staged.report["header_row"] == 3
+    assert staged.report["ignored_columns"] == ["STT", "Ghi chú"]
+    assert {n: row["action"] for n, row in rows.items()} == {
+        4: "create", 5: "refused", 6: "refused", 7: "refused", 9: "create",
+    }  # fmt: skip
+    assert rows[5]["code"] == "formula" and rows[5]["params"]["cell"] == "I5"
+    assert rows[6]["code"] == rows[7]["code"] == "merged"
+    apply_import(stock_import=staged)
+    assert Title.objects.get(isbn="9786041000049").fair_price == 38000
+
+
+def test_a_csv_saved_by_excel_as_csv_utf8(exhibitor):
+    staged = stage(exhibitor, (FILES_DIR / "kho-sach-excel.csv").read_bytes(), "kho-sach-excel.csv")
+    rows = rows_by_number(staged)
+    assert {n: row["action"] for n, row in rows.items()} == {
+        2: "create",
+        3: "create",
+        4: "refused",
+        6: "refused",
+    }
+    assert rows[3]["title"] == "Dế Mèn phiêu lưu ký; bản đặc biệt"
+    assert (rows[4]["code"], rows[6]["code"]) == ("isbn_checksum", "isbn_scientific")
+    apply_import(stock_import=staged)
+    assert Title.objects.get(isbn="9786042188654").list_price == 125000
