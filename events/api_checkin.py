@@ -5,9 +5,12 @@ Devices authenticate with ``Authorization: Bearer <token>`` (Wagtail API tokens,
 user must be in the Gate staff or Organisers group.
 """
 
+import copy
 import datetime as dt
 import hashlib
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,7 +18,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.security import SessionAuth
 from wagtail.api.v3.auth import BearerTokenAuth
+from wagtail.models import APIToken
 
+from bookday import hotcache
 from bookday.api import ApiError
 from events.enums import CheckInResult
 from events.models import CheckIn, EventPage, Gate
@@ -32,9 +37,47 @@ def _allowed(request, found):
 
 
 class ScannerToken(BearerTokenAuth):
+    """Wagtail's token check, remembered for a few seconds per token (bookday.hotcache): a gate
+    phone scans every few seconds, and a revoked token or a user taken out of the group is
+    forgotten at once."""
+
     def authenticate(self, request, token):
-        found = super().authenticate(request, token)
-        return _allowed(request, found)
+        request.user = AnonymousUser()  # never the session's user, whatever happens below
+        if not APIToken.validate_token_format(token):  # garbage costs no database look-up
+            return None
+        digests = tuple(APIToken.candidate_key_hashes(token))
+        remembered, allowed = hotcache.remember(
+            ("scanner-token", digests), lambda: _resolve(digests), request
+        )
+        if remembered is None:
+            return None
+        self._touch_last_used(remembered)
+        # Copies: the remembered objects are shared by every request of this process.
+        api_token, request.user = copy.copy(remembered), copy.copy(remembered.user)
+        api_token.user = request.user
+        if not allowed:
+            raise ApiError(403, "forbidden", _("Only gate staff and organisers may use the scanner."))
+        return api_token
+
+    def _touch_last_used(self, api_token):
+        """Like Wagtail's (one write a minute), remembering the time on the remembered token."""
+        interval = getattr(settings, "WAGTAILAPI_TOKEN_LAST_USED_INTERVAL", 60)
+        now = timezone.now()
+        if interval is not None and (
+            api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() >= interval
+        ):
+            APIToken.objects.filter(pk=api_token.pk).update(last_used_at=now)  # no signal: no forget
+            api_token.last_used_at = now
+
+
+def _resolve(digests: tuple[str, ...]):
+    """(active token with its user, may scan) or (None, False)."""
+    api_token = (
+        APIToken.objects.select_related("user").filter(key_hash__in=digests, revoked_at__isnull=True).first()
+    )
+    if api_token is None or not api_token.user.is_active:
+        return None, False
+    return api_token, can_scan(api_token.user)
 
 
 class ScannerSession(SessionAuth):
@@ -104,15 +147,23 @@ class ErrorOut(Schema):
     message: str
 
 
-def _event(event_id: int) -> EventPage:
-    event = EventPage.objects.live().filter(pk=event_id).first()
+def _event(event_id: int, request=None) -> EventPage:
+    # Remembered for a few seconds (bookday.hotcache): read on every scan, edited rarely;
+    # unpublishing or editing it is seen at once.
+    event = hotcache.remember(
+        ("scan-event", event_id), lambda: EventPage.objects.live().filter(pk=event_id).first(), request
+    )
     if event is None:
         raise ApiError(422, "unknown_event", _("No such event."))
     return event
 
 
-def _gate(event: EventPage, gate_id: int) -> Gate:
-    gate = Gate.objects.filter(pk=gate_id, event=event).first()
+def _gate(event: EventPage, gate_id: int, request=None) -> Gate:
+    gate = hotcache.remember(
+        ("scan-gate", event.pk, gate_id),
+        lambda: Gate.objects.filter(pk=gate_id, event=event).first(),
+        request,
+    )
     if gate is None:
         raise ApiError(422, "unknown_gate", _("This gate does not belong to the event."))
     return gate
@@ -129,8 +180,8 @@ def _refuse(error: CheckInError):
 
 
 def decide(request, payload: CheckInIn) -> dict:
-    event = _event(payload.event_id)
-    gate = _gate(event, payload.gate)
+    event = _event(payload.event_id, request)
+    gate = _gate(event, payload.gate, request)
     try:
         decision = check_in(
             code=payload.code,
@@ -182,7 +233,7 @@ def undo_checkin(request, checkin_id: int):
 
 
 def count_walk_ins(request, event: EventPage, payload: WalkInIn) -> dict:
-    gate = _gate(event, payload.gate)
+    gate = _gate(event, payload.gate, request)
     try:
         walk_in, created = record_walk_ins(
             event=event,
@@ -204,14 +255,14 @@ def count_walk_ins(request, event: EventPage, payload: WalkInIn) -> dict:
     summary="Count visitors without a pass",
 )
 def create_walk_ins(request, event_id: int, payload: WalkInIn):
-    return count_walk_ins(request, _event(event_id), payload)
+    return count_walk_ins(request, _event(event_id, request), payload)
 
 
 @router.get("/events/{event_id}/scanner-bundle/", summary="Everything a scanner needs to decide offline")
 def get_scanner_bundle(request, event_id: int):
     """Pass codes as salted hashes, party size, day, status and people already in; no names or
     emails. Send the ETag back in If-None-Match: an unchanged bundle answers 304."""
-    event = _event(event_id)
+    event = _event(event_id, request)
     body = scanner_bundle(event)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     if request.headers.get("If-None-Match") == etag:
@@ -270,7 +321,7 @@ def sync(request, payload: SyncIn):
             else:
                 body = count_walk_ins(
                     request,
-                    _event(item.event_id),
+                    _event(item.event_id, request),
                     WalkInIn(gate=item.gate, count=item.count or 0, client_id=item.client_id, at=item.at),
                 )
             results.append({"client_id": item.client_id, "ok": True, "status": 200, "body": body})
@@ -308,5 +359,5 @@ class TotalsOut(Schema):
     "/events/{event_id}/totals/", response=TotalsOut, summary="Today's totals for a gate and the event"
 )
 def gate_totals(request, event_id: int, gate: int):
-    event = _event(event_id)
-    return stats.gate_totals(event=event, gate=_gate(event, gate), day=timezone.localdate())
+    event = _event(event_id, request)
+    return stats.gate_totals(event=event, gate=_gate(event, gate, request), day=timezone.localdate())
