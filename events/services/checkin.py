@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from events.enums import CheckInResult, RegistrationStatus
 from events.models import CheckIn, EventPage, Gate, Pass, WalkIn
 from events.models.registration import PASS_ALPHABET, PASS_CODE_LENGTH
+from events.services import checkin_sql as sql
+from events.services.checkin_sql import ScannedPass
 
 UNDO_WINDOW = dt.timedelta(minutes=5)
 _CODE = re.compile(rf"^[{PASS_ALPHABET}]{{{PASS_CODE_LENGTH}}}$")
@@ -99,14 +101,18 @@ def _fingerprint(**fields) -> str:
 
 
 def _previous(entry_pass: Pass | None, day: dt.date, exclude: int | None = None) -> list[dict]:
+    """The pass's admissions that count on ``day``, oldest first: the people already in are
+    their sum, so one query answers both."""
     if entry_pass is None:
         return []
-    admissions = CheckIn.objects.counted().filter(entry_pass=entry_pass, day=day).select_related("gate")
+    admissions = CheckIn.objects.counted().filter(entry_pass=entry_pass, day=day)
     if exclude:
         admissions = admissions.exclude(pk=exclude)
     return [
-        {"at": c.scanned_at, "gate": c.gate.name, "admitted": c.admitted}
-        for c in admissions.order_by("scanned_at")
+        {"at": at, "gate": gate, "admitted": admitted}
+        for at, gate, admitted in admissions.order_by("scanned_at").values_list(
+            "scanned_at", "gate__name", "admitted"
+        )
     ]
 
 
@@ -158,61 +164,60 @@ def check_in(
         headcount=headcount,
         scanned_at=scanned_at.isoformat() if scanned_at else None,
     )
-    existing = (
-        CheckIn.objects.select_related("entry_pass__registration", "gate").filter(client_id=client_id).first()
-    )
-    if existing:
-        return _replay(existing, fingerprint)
     now = timezone.now()
     scanned_at = min(scanned_at or now, now)  # a phone clock ahead of ours cannot scan the future
     day = timezone.localdate(scanned_at)
     parsed = parse_code(code)
+    fields = {
+        "event_id": event.pk,
+        "gate_id": gate.pk,
+        "code": code[:300],
+        "day": day,
+        "scanned_at": scanned_at,
+        "received_at": now,
+        "user_id": user.pk if user is not None and user.is_authenticated else None,
+        "device": device[:255],
+        "client_id": client_id,
+        "request_fingerprint": fingerprint,
+        "offline_result": offline_result,
+    }
     try:
         with transaction.atomic():
-            entry_pass = (
-                Pass.objects.select_for_update()
-                .select_related("registration__day")
-                .filter(code=parsed)
-                .first()
-                if parsed
-                else None
-            )
-            result, admitted, party, remaining = _decide(entry_pass, event, day, scanned_at, headcount)
-            checkin = CheckIn.objects.create(
-                event=event,
-                gate=gate,
-                entry_pass=entry_pass,
-                code=code[:300],
+            entry_pass = sql.lock_pass(parsed) if parsed else None
+            previous = sql.admissions(entry_pass.id, day) if entry_pass else []
+            used = sum(admission["admitted"] for admission in previous)
+            result, admitted, party, remaining = _decide(entry_pass, event, day, scanned_at, headcount, used)
+            fields.update(
+                entry_pass_id=entry_pass.id if entry_pass else None,
                 result=result,
                 admitted=admitted,
-                day=day,
-                scanned_at=scanned_at,
-                received_at=now,
-                user=user,
-                device=device[:255],
-                client_id=client_id,
-                request_fingerprint=fingerprint,
-                offline_result=offline_result,
                 flagged=bool(offline_result) and offline_result != result,
             )
-    except IntegrityError:  # the same client_id arrived twice at once: the first one wins
-        existing = CheckIn.objects.select_related("entry_pass__registration", "gate").get(client_id=client_id)
+            # A client_id seen before fails this insert (unique): no look-up on the common path.
+            checkin_id = sql.insert_checkin(**fields)
+    except IntegrityError:  # the client_id was used before (a retry, or the same scan twice at once)
+        existing = (
+            CheckIn.objects.select_related("entry_pass__registration", "gate")
+            .filter(client_id=client_id)
+            .first()
+        )
+        if existing is None:
+            raise
         return _replay(existing, fingerprint)
-    return Decision(
-        checkin,
-        party_size=party,
-        remaining=remaining,
-        previous=_previous(entry_pass, day, exclude=checkin.pk),
-    )
+    checkin = CheckIn(id=checkin_id, **fields)
+    checkin._state.adding, checkin._state.db = False, "default"
+    checkin.event, checkin.gate = event, gate  # what the caller already holds: no look-up later
+    return Decision(checkin, party_size=party, remaining=remaining, previous=previous)
 
 
-def _decide(entry_pass, event, day, scanned_at, headcount) -> tuple[str, int, int, int]:
+def _decide(
+    entry_pass: ScannedPass | None, event, day, scanned_at, headcount, used
+) -> tuple[str, int, int, int]:
     """(result, people admitted now, party size, people of the party still to come)."""
     if entry_pass is None:
         return CheckInResult.INVALID, 0, 0, 0
-    registration = entry_pass.registration
+    registration = entry_pass  # the registration's fields, read with the pass
     party = registration.party_size
-    used = CheckIn.objects.counted().filter(entry_pass=entry_pass, day=day).people()
     remaining = max(party - used, 0)
     if registration.event_id != event.pk:
         return CheckInResult.WRONG_EVENT, 0, party, remaining
@@ -220,7 +225,7 @@ def _decide(entry_pass, event, day, scanned_at, headcount) -> tuple[str, int, in
         return CheckInResult.CANCELLED, 0, party, remaining
     if registration.status == RegistrationStatus.WAITING:
         return CheckInResult.WAITING, 0, party, remaining
-    if registration.day.date != day:
+    if registration.date != day:
         return CheckInResult.WRONG_DAY, 0, party, remaining
     if event.enforce_opening_hours and not event.opens_on(day) <= scanned_at < event.closes_on(day):
         return CheckInResult.NOT_OPEN, 0, party, remaining
