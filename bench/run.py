@@ -14,9 +14,9 @@ from pathlib import Path
 # instead so `bench.*`, `bookday.*` import as packages and bench modules shadow nothing.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from bench import checkins, pages, passes, registrations, report, stats  # noqa: E402
+from bench import catalogue, checkins, pages, passes, registrations, report, stats  # noqa: E402
 
-BENCHMARKS = {module.NAME: module for module in (pages, registrations, passes, checkins, stats)}
+BENCHMARKS = {module.NAME: module for module in (pages, registrations, passes, checkins, stats, catalogue)}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
