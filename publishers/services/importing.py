@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from publishers.enums import ImportAction, ImportStatus
 from publishers.models import Category, Exhibitor, Publisher, StockImport, StockListing, Title
+from publishers.services.bulk import bulk_update
 from publishers.services.import_rows import Row, RowRefused, judge_rows, reason_text
 from publishers.services.spreadsheet import ImportRefused, Sheet, read_sheet
 from publishers.services.stock_export import export_stock_xlsx
@@ -112,7 +113,8 @@ def apply_import(*, stock_import: StockImport) -> StockImport:
     try:
         with transaction.atomic():
             locked = (
-                StockImport.objects.select_for_update()
+                # of=self: lock the import only, not the joined exhibitor and event page rows.
+                StockImport.objects.select_for_update(of=("self",))
                 .select_related("exhibitor__publisher", "exhibitor__event")
                 .filter(pk=stock_import.pk)
                 .first()
@@ -418,9 +420,9 @@ def _write(plan: Plan, progress: ProgressCallback | None = None) -> None:
             title.search_text = title.build_search_text()
             title.updated_at = now
         fields = sorted(plan.title_fields | {"search_text", "updated_at"})
-        for start in range(0, len(plan.changed_titles), BATCH // 2):
-            batch = plan.changed_titles[start : start + BATCH // 2]
-            Title.objects.bulk_update(batch, fields)
+        for start in range(0, len(plan.changed_titles), BATCH):
+            batch = plan.changed_titles[start : start + BATCH]
+            bulk_update(Title, batch, fields)
             advance(len(batch))
     listings = []
     for title, listing in plan.new_listings:
@@ -432,9 +434,9 @@ def _write(plan: Plan, progress: ProgressCallback | None = None) -> None:
         advance(len(batch))
     for listing in plan.changed_listings:
         listing.updated_at = now
-    for start in range(0, len(plan.changed_listings), BATCH // 2):
-        batch = plan.changed_listings[start : start + BATCH // 2]
-        StockListing.objects.bulk_update(batch, ["copies", "copies_sold", "booth", "updated_at"])
+    for start in range(0, len(plan.changed_listings), BATCH):
+        batch = plan.changed_listings[start : start + BATCH]
+        bulk_update(StockListing, batch, ["copies", "copies_sold", "booth", "updated_at"])
         advance(len(batch))
 
 

@@ -126,9 +126,13 @@ def test_the_publisher_must_exhibit_at_the_event(event, tmp_path):
     with pytest.raises(CommandError, match="is not an exhibitor"):
         run(stranger, path)
     with pytest.raises(CommandError, match="No publisher"):
-        call_command("import_stock", str(path), "--publisher", "khong-co", "--event", str(event.pk))
+        call_command(
+            "import_stock", str(path), "--publisher", "khong-co", "--event", str(event.pk), "--language", "en"
+        )
     with pytest.raises(CommandError, match="No event"):
-        call_command("import_stock", str(path), "--publisher", publisher.slug, "--event", "99999")
+        call_command(
+            "import_stock", str(path), "--publisher", publisher.slug, "--event", "99999", "--language", "en"
+        )
 
 
 def test_the_exit_code_is_non_zero_when_refused(exhibitor, tmp_path):

@@ -1,0 +1,41 @@
+"""Updating many rows at once, fast on PostgreSQL.
+
+Django's bulk_update writes one CASE WHEN per column with a branch per row, which PostgreSQL
+evaluates row by row: 20,000 listings took over a minute. UPDATE ... FROM (VALUES ...) joins
+on the primary key instead. Other databases keep bulk_update.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+
+def bulk_update(model, objects: list, fields: list[str], batch_size: int = 1000) -> None:
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objects, fields, batch_size=batch_size)
+        return
+    meta, qn = model._meta, connection.ops.quote_name
+    pk = meta.pk
+    columns = [meta.get_field(name) for name in fields]
+    # Every value cast, so a column of NULLs (say, every discount cleared) keeps its type.
+    casts = [pk.cast_db_type(connection), *(field.cast_db_type(connection) for field in columns)]
+    row = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+    names = ", ".join(qn(field.column) for field in [pk, *columns])
+    assignments = ", ".join(f"{qn(field.column)} = v.{qn(field.column)}" for field in columns)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), batch_size):
+            batch = objects[start : start + batch_size]
+            params = []
+            for obj in batch:
+                params.append(pk.get_db_prep_value(obj.pk, connection))
+                params.extend(
+                    field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns
+                )
+            cursor.execute(
+                f"UPDATE {qn(meta.db_table)} AS t SET {assignments} "
+                f"FROM (VALUES {', '.join([row] * len(batch))}) AS v({names}) "
+                f"WHERE t.{qn(pk.column)} = v.{qn(pk.column)}",
+                params,
+            )
