@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from publishers.enums import ImportAction, ImportStatus
 from publishers.models import Category, Exhibitor, Publisher, StockImport, StockListing, Title
-from publishers.services.bulk import bulk_update
+from publishers.services.bulk import bulk_insert, bulk_update
 from publishers.services.import_rows import Row, RowRefused, judge_rows, reason_text
 from publishers.services.spreadsheet import ImportRefused, Sheet, read_sheet
 from publishers.services.stock_export import export_stock_xlsx
@@ -413,8 +413,17 @@ def _write(plan: Plan, progress: ProgressCallback | None = None) -> None:
         title.search_text = title.build_search_text()  # bulk_create skips Title.save()
     for start in range(0, len(plan.new_titles), BATCH):
         batch = plan.new_titles[start : start + BATCH]
-        Title.objects.bulk_create(batch)
+        bulk_insert(Title, batch)
         advance(len(batch))
+    if plan.new_titles and plan.new_titles[0].pk is None:
+        # Inserted without returning ids: read them back by ISBN and SKU, unique per publisher.
+        saved = Title.objects.filter(publisher_id=plan.exhibitor.publisher_id).values_list(
+            "pk", "isbn", "sku"
+        )
+        by_isbn = {isbn: pk for pk, isbn, _sku in saved if isbn}
+        by_sku = {sku: pk for pk, _isbn, sku in saved if sku}
+        for title in plan.new_titles:
+            title.pk = by_isbn[title.isbn] if title.isbn else by_sku[title.sku]
     if plan.changed_titles:
         for title in plan.changed_titles:
             title.search_text = title.build_search_text()
@@ -430,7 +439,7 @@ def _write(plan: Plan, progress: ProgressCallback | None = None) -> None:
         listings.append(listing)
     for start in range(0, len(listings), BATCH):
         batch = listings[start : start + BATCH]
-        StockListing.objects.bulk_create(batch)
+        bulk_insert(StockListing, batch)
         advance(len(batch))
     for listing in plan.changed_listings:
         listing.updated_at = now
