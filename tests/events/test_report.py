@@ -83,7 +83,8 @@ def test_the_pdf_report_carries_the_headline_figures(known):
     assert "Ngày Sách Bắc Ninh đã qua" in flat
     assert "89" in flat and "gần 250" in flat  # visits exactly, copies rounded
     assert "NXB Kim Đồng" in flat and "Thiếu nhi" in flat  # the tables
-    assert "Trường" not in flat  # no personal data or registrant names: only figures
+    # Only figures: no visitor's name and no school's name.
+    assert "Nguyễn Văn Ưng" not in flat and "Kinh Bắc" not in flat
 
 
 def test_the_report_command_writes_the_pdf(known, tmp_path):
