@@ -3,19 +3,33 @@
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 
 
 def allow(key: str, limit: int, window: int = 60) -> bool:
     """Count one hit on ``key``; False once it has been hit more than ``limit`` times this window."""
-    cache_key = f"ratelimit:{key}:{int(time.time() // window)}"
-    if cache.add(cache_key, 1, timeout=window + 5):
-        return True
+    return _hit(f"ratelimit:{key}:{int(time.time() // window)}", timeout=window + 5) <= limit
+
+
+def _hit(cache_key: str, timeout: int) -> int:
+    """Add one to the counter; the hits so far this window."""
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        # One round trip: Django's add() then incr() take three (incr checks EXISTS first).
+        # Counters are plain integers in Redis, as Django's serializer stores ints.
+        key = cache.make_and_validate_key(cache_key)
+        pipe = cache._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipe.set(key, 0, ex=timeout, nx=True)
+        pipe.incr(key)
+        return pipe.execute()[1]
+    if cache.add(cache_key, 1, timeout=timeout):
+        return 1
     try:
-        return cache.incr(cache_key) <= limit
+        return cache.incr(cache_key)
     except ValueError:  # expired between add() and incr()
-        cache.set(cache_key, 1, timeout=window + 5)
-        return True
+        cache.set(cache_key, 1, timeout=timeout)
+        return 1
 
 
 def client_ip(request) -> str:
