@@ -3,12 +3,13 @@
 import datetime as dt
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from bookday import hotcache
 from bookday.api import ApiError, invalid
 from bookday.ratelimit import allow, client_ip
 from events.enums import RegistrationSource
@@ -108,7 +109,15 @@ def create_registration(request, event_id: int, payload: RegistrationIn):
     for that day; nothing is created and the existing pass is emailed again (never returned here).
     409 `full` / `closed`. 422 `invalid` with per-field messages.
     """
-    event = get_object_or_404(EventPage.objects.live().public(), pk=event_id)
+    # Remembered for a few seconds (bookday.hotcache); publishing, unpublishing, editing the event
+    # or a page restriction is seen at once. The capacity itself is read under the day's lock.
+    event = hotcache.remember(
+        ("register-event", event_id),
+        lambda: EventPage.objects.live().public().filter(pk=event_id).first(),
+        request,
+    )
+    if event is None:
+        raise Http404
     data = payload.dict()
     form = RegistrationForm(
         event,

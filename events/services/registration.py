@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,8 +82,18 @@ def _enqueue_email(registration_id: int) -> None:
 
 
 def _day(event: EventPage, date: dt.date) -> EventDay:
-    """The day row, locked for the rest of the transaction; created on the day's first registration."""
-    day = EventDay.objects.select_for_update().filter(event=event, date=date).first()
+    """The day row, locked for the rest of the transaction; created on the day's first registration.
+
+    It carries the event's stored capacity as ``capacity``, read under the lock: the event
+    object the caller holds may be a few seconds old (bookday.hotcache). Only the day's row is
+    locked (of=self), not the event page's.
+    """
+    locked = (
+        EventDay.objects.select_for_update(of=("self",))
+        .annotate(capacity=F("event__daily_capacity"))
+        .filter(event=event, date=date)
+    )
+    day = locked.first()
     if day is not None:
         return day
     try:
@@ -91,11 +101,15 @@ def _day(event: EventPage, date: dt.date) -> EventDay:
             EventDay.objects.create(event=event, date=date)
     except IntegrityError:  # created by a concurrent request between our look-up and insert
         pass
-    return EventDay.objects.select_for_update().get(event=event, date=date)
+    return locked.get()
 
 
 def _confirmed_people(day: EventDay) -> int:
     return day.registrations.confirmed().aggregate(n=Sum("party_size"))["n"] or 0
+
+
+def _already_registered(event: EventPage, visit_date: dt.date, email: str) -> Registration | None:
+    return Registration.objects.active().filter(day__event=event, day__date=visit_date, email=email).first()
 
 
 def check_rules(
@@ -160,39 +174,46 @@ def register(
         consent=consent,
         now=now,
     )
-    with transaction.atomic():
-        day = _day(event, visit_date)
-        # Two indexed look-ups (the unique (day, email) index and the (day, status) index);
-        # one aggregate answering both would scan the whole day.
-        existing = Registration.objects.active().filter(day=day, email=email).first()
-        if existing:
+    try:
+        with transaction.atomic():
+            day = _day(event, visit_date)
+            # The stricter of the capacity stored now and the one on the caller's event object
+            # (which may be a few seconds old): a change in either direction never oversells.
+            capacity = min(day.capacity, event.daily_capacity)
+            if _confirmed_people(day) + party_size <= capacity:
+                status = RegistrationStatus.CONFIRMED
+            elif join_waitlist and party_size <= capacity:
+                status = RegistrationStatus.WAITING
+            else:
+                raise RegistrationError("full")
+            # An address already registered for the day fails this insert (the partial unique
+            # index on day and email): no look-up on the common path, the lock held shorter.
+            registration = Registration.objects.create(
+                event=event,
+                day=day,
+                full_name=full_name.strip(),
+                email=email,
+                phone=phone,
+                party_size=party_size,
+                organisation=organisation.strip(),
+                status=status,
+                source=source,
+                language=language,
+                consent_at=now,
+                created_at=now,
+                confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
+            )
+            Pass.objects.create(registration=registration)
             if notify:
-                _send_later(existing)
-            return RegistrationResult(existing, created=False)
-        if _confirmed_people(day) + party_size <= event.daily_capacity:
-            status = RegistrationStatus.CONFIRMED
-        elif join_waitlist and party_size <= event.daily_capacity:
-            status = RegistrationStatus.WAITING
-        else:
-            raise RegistrationError("full")
-        registration = Registration.objects.create(
-            event=event,
-            day=day,
-            full_name=full_name.strip(),
-            email=email,
-            phone=phone,
-            party_size=party_size,
-            organisation=organisation.strip(),
-            status=status,
-            source=source,
-            language=language,
-            consent_at=now,
-            created_at=now,
-            confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
-        )
-        Pass.objects.create(registration=registration)
+                _send_later(registration)
+    except (IntegrityError, RegistrationError):
+        # Rolled back, lock released. Registered already (even on a full day): the pass again.
+        existing = _already_registered(event, visit_date, email)
+        if existing is None:
+            raise
         if notify:
-            _send_later(registration)
+            _send_later(existing)
+        return RegistrationResult(existing, created=False)
     return RegistrationResult(registration, created=True)
 
 
