@@ -161,6 +161,10 @@ def judge_row(sheet: Sheet, number: int, values: tuple) -> Row:
     try:
         for name in sheet.columns:
             value = cell(name)
+            # A formula is refused rather than its cached result used: files written by
+            # programs other than Excel (exports, scripts, some online sheets) carry no cached
+            # result, or a stale one, so the number imported could silently be empty or wrong.
+            # Only the columns import reads are checked: a "Thành tiền" total is harmless.
             if isinstance(value, Formula):
                 raise RowRefused("formula", cell=sheet.cell(number, name), value=str(value)[:60])
             row.values[name] = _clean(name, value, sheet.headers[name])

@@ -25,6 +25,7 @@ from openpyxl.utils.datetime import from_excel
 from publishers.validators import header_key
 
 HEADER_SEARCH_ROWS = 10  # publishers often put a title line or two above the headers
+MAX_UNPACKED_BYTES = 500 * 1024 * 1024  # 20,000 rows take about 10 MB of sheet XML
 
 # Field -> accepted headers, folded with header_key (no accents, lower case). The first one is
 # the Vietnamese header export writes.
@@ -71,6 +72,10 @@ class ImportRefused(Exception):
     messages = {
         "empty": _("The file is empty: it has no rows of books."),
         "too_large": _("The file is larger than %(limit)s MB. Split it into smaller files."),
+        "too_large_unpacked": _(
+            "This file unpacks to far more data than a list of books needs. Copy the list into a "
+            "new workbook, without images or other sheets, and upload that."
+        ),
         "too_many_rows": _(
             "The file has more than %(limit)s rows of books, more than the portal takes at once. "
             "Split it into files of at most %(limit)s rows, or send it to the organisers, who can "
@@ -223,12 +228,16 @@ def _read_xlsx(data: bytes, max_rows, progress) -> Sheet:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype") if "mimetype" in names else b""
+            unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as error:
         raise ImportRefused("not_spreadsheet") from error
     if b"opendocument" in mimetype:
         raise ImportRefused("opendocument")
     if "xl/workbook.xml" not in names:
         raise ImportRefused("not_spreadsheet")  # a .docx, a plain zip...
+    if unpacked > MAX_UNPACKED_BYTES:
+        # A few MB can unpack to gigabytes (a "zip bomb"); real stock lists stay far below.
+        raise ImportRefused("too_large_unpacked")
     reader = _open_workbook(data)
     try:
         # The first sheet whose first rows hold the headers (a summary sheet may come first).

@@ -608,3 +608,15 @@ def test_streamed_workbooks_with_inline_strings_and_dates(exhibitor):
     assert staged.created_count == 1 and staged.report["ignored_columns"] == ["Đang bán"]
     title = Title.objects.get()
     assert (title.title, title.year, title.listings.get().copies) == ("Mùa thu Hà Nội", 2021, 8)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(exhibitor):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            block = b" " * (1024 * 1024)
+            for _ in range(501):
+                sheet.write(block)
+    assert len(out.getvalue()) < 2 * 1024 * 1024
+    assert refusal(exhibitor, out.getvalue()) == "too_large_unpacked"
