@@ -10,12 +10,14 @@ import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.enums import RegistrationSource, RegistrationStatus, RegistrationWindow
 from events.models import EventDay, EventPage, Pass, Registration
+from events.models.registration import new_pass_code
+from events.services import registration_sql as sql
 
 log = logging.getLogger(__name__)
 
@@ -81,27 +83,28 @@ def _enqueue_email(registration_id: int) -> None:
         Registration.objects.filter(pk=registration_id).update(email_error=f"queue: {error}"[:300])
 
 
-def _day(event: EventPage, date: dt.date) -> EventDay:
-    """The day row, locked for the rest of the transaction; created on the day's first registration.
+def _day(event: EventPage, date: dt.date) -> tuple[int, int]:
+    """(day id, the event's stored capacity), the day's row locked for the rest of the transaction;
+    the row is created on the day's first registration.
 
-    It carries the event's stored capacity as ``capacity``, read under the lock: the event
-    object the caller holds may be a few seconds old (bookday.hotcache). Only the day's row is
-    locked (of=self), not the event page's.
+    The capacity is read under the lock: the event object the caller holds may be a few
+    seconds old (bookday.hotcache).
     """
-    locked = (
-        EventDay.objects.select_for_update(of=("self",))
-        .annotate(capacity=F("event__daily_capacity"))
-        .filter(event=event, date=date)
-    )
-    day = locked.first()
-    if day is not None:
-        return day
+    locked = sql.lock_day(event.pk, date)
+    if locked is not None:
+        return locked
     try:
         with transaction.atomic():
             EventDay.objects.create(event=event, date=date)
     except IntegrityError:  # created by a concurrent request between our look-up and insert
         pass
-    return locked.get()
+    return sql.lock_day(event.pk, date)
+
+
+def _saved(instance):
+    """A model instance for a row just inserted in SQL."""
+    instance._state.adding, instance._state.db = False, "default"
+    return instance
 
 
 def _confirmed_people(day: EventDay) -> int:
@@ -176,34 +179,50 @@ def register(
     )
     try:
         with transaction.atomic():
-            day = _day(event, visit_date)
+            day_id, stored_capacity = _day(event, visit_date)
             # The stricter of the capacity stored now and the one on the caller's event object
             # (which may be a few seconds old): a change in either direction never oversells.
-            capacity = min(day.capacity, event.daily_capacity)
-            if _confirmed_people(day) + party_size <= capacity:
+            capacity = min(stored_capacity, event.daily_capacity)
+            if sql.confirmed_people(day_id) + party_size <= capacity:
                 status = RegistrationStatus.CONFIRMED
             elif join_waitlist and party_size <= capacity:
                 status = RegistrationStatus.WAITING
             else:
                 raise RegistrationError("full")
+            values = {
+                "event_id": event.pk,
+                "day_id": day_id,
+                "full_name": full_name.strip(),
+                "email": email,
+                "phone": phone,
+                "party_size": party_size,
+                "organisation": organisation.strip(),
+                "status": status,
+                "source": source,
+                "language": language,
+                "consent_at": now,
+                "created_at": now,
+                "confirmed_at": now if status == RegistrationStatus.CONFIRMED else None,
+                "cancelled_at": None,
+                "email_sent_at": None,
+                "email_attempts": 0,
+                "email_error": "",
+            }
             # An address already registered for the day fails this insert (the partial unique
             # index on day and email): no look-up on the common path, the lock held shorter.
-            registration = Registration.objects.create(
-                event=event,
-                day=day,
-                full_name=full_name.strip(),
-                email=email,
-                phone=phone,
-                party_size=party_size,
-                organisation=organisation.strip(),
-                status=status,
-                source=source,
-                language=language,
-                consent_at=now,
-                created_at=now,
-                confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
-            )
-            Pass.objects.create(registration=registration)
+            registration_id = sql.insert("events_registration", sql.REGISTRATION_COLUMNS, values)
+            pass_values = {
+                "registration_id": registration_id,
+                "code": new_pass_code(),
+                "pdf": "",
+                "pdf_fingerprint": "",
+                "created_at": timezone.now(),
+            }
+            pass_id = sql.insert("events_pass", sql.PASS_COLUMNS, pass_values)
+            registration = _saved(Registration(id=registration_id, **values))
+            registration.event = event
+            registration.day = _saved(EventDay(id=day_id, event=event, date=visit_date))
+            registration.entry_pass = _saved(Pass(id=pass_id, **pass_values))
             if notify:
                 _send_later(registration)
     except (IntegrityError, RegistrationError):
