@@ -1,4 +1,5 @@
-"""Rate limits on Redis (production's cache): one round trip per hit, counts shared by servers."""
+"""Rate limits on Redis (production's cache): one round trip per hit, counts shared by servers;
+the cache backend keeps one client object."""
 
 import pytest
 from django.core.cache import caches
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.skipif(not redis_reachable(), reason="needs Redis at 12
 
 @pytest.fixture
 def redis_cache():
-    backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}
+    backend = {"BACKEND": "bookday.cache.RedisCache", "LOCATION": REDIS}
     with override_settings(CACHES={"default": {**backend, "KEY_PREFIX": "test-ratelimit"}}):
         cache = caches["default"]
 
@@ -60,3 +61,10 @@ def test_one_round_trip_per_hit(redis_cache, monkeypatch):
     assert allow("email:a@example.vn", 5, 3600)
     assert calls == [1]
     monkeypatch.undo()
+
+
+def test_the_cache_keeps_one_redis_client(redis_cache):
+    assert redis_cache._cache.get_client() is redis_cache._cache.get_client(write=True)
+    redis_cache.set("test-key", {"a": 1}, 30)
+    assert redis_cache.get("test-key") == {"a": 1}
+    redis_cache.delete("test-key")

@@ -67,7 +67,7 @@ def test_everything_is_read_from_the_environment():
     )
     assert values["db"] == "django.db.backends.postgresql"
     assert (values["db_name"], values["db_host"]) == ("bookday", "db.internal")
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "bookday.cache.RedisCache"
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert values["debug"] is False
     assert values["hosts"] == ["ngaysach.example.vn", "www.ngaysach.example.vn"]
