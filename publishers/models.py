@@ -3,6 +3,8 @@
 Writes happen only in publishers.services; views, the API, the admin and commands call them.
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Sum
@@ -251,8 +253,10 @@ class Title(models.Model):
     discount_percent = models.PositiveSmallIntegerField(_("fair discount (%)"), null=True, blank=True)
     cover = models.ImageField(_("cover"), upload_to="publishers/covers/", blank=True)
     description = models.TextField(_("description"), max_length=5000, blank=True)
-    # Lower-case ASCII of title, authors, imprint and ISBN, kept by save(): what catalogue
-    # search matches against, so "van hoc" finds "Văn học" on SQLite and PostgreSQL alike.
+    # Lower-case ASCII words of title, authors, imprint, ISBN and SKU, separated by single spaces
+    # (no punctuation), kept by save(): what catalogue search matches against, so "van hoc"
+    # finds "Văn học" on SQLite and PostgreSQL alike. Copied to every listing of the title by a
+    # database trigger (migration publishers/0004).
     search_text = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -288,7 +292,19 @@ class Title(models.Model):
 
     def build_search_text(self) -> str:
         parts = [self.title, self.authors, self.imprint, self.isbn, self.sku]
-        return " ".join(fold(p) for p in parts if p)
+        return " ".join(word for p in parts if p for word in folded_words(p))
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def folded_words(text: str) -> list[str]:
+    """The words of a text, folded: "Dế Mèn: phiêu-lưu" -> ["de", "men", "phieu", "luu"].
+
+    Words are runs of letters and digits; fold() leaves only ASCII, so a word is [a-z0-9]+,
+    which PostgreSQL's text-search parser reads as one token, exactly as SQLite's LIKE sees it.
+    """
+    return _WORD.findall(fold(text))
 
 
 class StockListingQuerySet(models.QuerySet):
@@ -330,6 +346,22 @@ class StockListing(models.Model):
         _("booth"), max_length=20, blank=True, help_text=_("Leave empty for the exhibitor's booth.")
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Copies of exhibitor.event, title.search_text and title.category for catalogue search, so
+    # one index on this table finds, counts and orders an event's books (publishers/0004).
+    # Written only by database triggers, on every insert and on every change of the exhibitor
+    # or the title, whoever writes (services, COPY, bulk updates, the admin): never set them.
+    event = models.ForeignKey(
+        "events.EventPage",
+        null=True,
+        editable=False,
+        db_index=False,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        Category, null=True, editable=False, db_index=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    search_text = models.TextField(editable=False, default="")
 
     objects = StockListingQuerySet.as_manager()
 

@@ -3,22 +3,24 @@
 Read only. The website, the JSON API and the benchmark call ``search()``, so "what a visitor
 may find" is decided here once: listings of the event's exhibitors (an Exhibitor row exists
 only once approved) with at least one copy on display, matched word by word against the folded
-``Title.search_text`` (indexed with pg_trgm on PostgreSQL) or the publisher's name.
+words of the title (copied onto each listing, indexed on PostgreSQL) or the publisher's name.
 """
 
 import re
 from dataclasses import dataclass
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, Expression, Q, QuerySet, Subquery
 
 from bookday.text import fold
-from publishers.models import Category, Exhibitor, StockListing
+from publishers.models import Category, Exhibitor, StockListing, folded_words
 from publishers.validators import isbn_search_form
 
 PER_PAGE = 24
 MAX_TERMS = 8  # a pasted paragraph is not a search; the first words are enough
 MAX_QUERY_LENGTH = 200
+NAME_MATCHES_IN_INDEX = 8  # see search()
 
 # Digits with the hyphens or spaces people copy from a book's back cover: one ISBN (or part).
 _ISBN_LIKE = re.compile(r"[\d\s\-]*\d[\d\s\-]*[xX]?")
@@ -60,31 +62,88 @@ def on_display(event) -> QuerySet[StockListing]:
     return StockListing.objects.for_event(event).on_display()
 
 
+class Matches(Expression):
+    """The listing matches every search term: a word of its ``search_text`` starts with the term,
+    or its exhibitor is one of those whose publisher's name has such a word.
+
+    ``terms``: (folded [a-z0-9]+ term, exhibitor ids whose publisher name matches it).
+    PostgreSQL: ONE text-search query on the GIN index ``publishers_listing_words``, which
+    indexes the words and a token ``/x<exhibitor id>`` (a lexeme no typed word can be a prefix
+    of): "lich su" with "su" in one publisher's name is ``lich:* & (su:* | '/x14')``. GIN answers
+    it exactly, so no row is tested again (computing to_tsvector per row costs ~10 µs).
+    SQLite: LIKE on the words with a space before them, OR the exhibitor ids. Both read the
+    same words, because ``search_text`` holds only [a-z0-9]+ words separated by spaces.
+    """
+
+    def __init__(self, terms: list[tuple[str, list[int]]]):
+        super().__init__(output_field=BooleanField())
+        self.terms = terms
+        self.alias = None
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(self.alias)
+        text, stand = f'{table}."search_text"', f'{table}."exhibitor_id"'
+        if connection.vendor == "postgresql":
+            parts = []
+            for term, stands in self.terms:
+                either = [f"{term}:*", *(f"'/x{int(pk)}'" for pk in stands)]
+                parts.append(either[0] if len(either) == 1 else f"({' | '.join(either)})")
+            # The index's expression exactly, so the planner uses the index.
+            document = f"to_tsvector('simple', {text} || ' /x' || {stand}::text)"
+            return f"{document} @@ to_tsquery('simple', %s)", [" & ".join(parts)]
+        clauses, params = [], []
+        for term, stands in self.terms:
+            clause = f"(' ' || {text}) LIKE %s"
+            params.append(f"% {term}%")
+            if stands:
+                clause = f"({clause} OR {stand} IN ({', '.join(str(int(pk)) for pk in stands)}))"
+            clauses.append(clause)
+        return f"({' AND '.join(clauses)})", params
+
+
 def search(event, *, q: str = "", category: str = "", publisher: str = "") -> QuerySet[StockListing]:
     """Listings on display at ``event`` matching every word of ``q``, in a stable order.
 
-    A word matches a listing when it occurs in the title's folded search text (title, authors,
-    imprint, ISBN, SKU) or in its publisher's folded name, so "kim dong doraemon" finds
-    Doraemon at NXB Kim Đồng's booth. ``category`` and ``publisher`` are slugs; an unknown slug
-    finds nothing. Ordered by folded title, then id, so pages never overlap.
+    A word matches a listing when one of the words of its title's folded search text (title,
+    authors, imprint, ISBN, SKU) or of its publisher's folded name starts with it, so "kim dong
+    doraemon" finds Doraemon at NXB Kim Đồng's booth, and "978604" every ISBN starting so.
+    ``category`` and ``publisher`` are slugs; an unknown slug finds nothing.
+    Ordered by folded search text, then id, so pages never overlap.
+
+    Every condition is on the listing's own columns (event, category and words are copied
+    there by triggers, migration publishers/0004), so PostgreSQL answers from one table's
+    indexes: the first page of a broad search in index order, a narrow one from the GIN index.
     """
-    # The event's exhibitors are few (tens, a few hundred): reading them first lets every
-    # condition below stay on the listing and title tables, where PostgreSQL can combine indexes
-    # (the trigram index OR the publisher index) instead of joining before filtering.
-    stands = list(Exhibitor.objects.for_event(event).values_list("pk", "publisher_id", "publisher__name"))
-    listings = StockListing.objects.filter(exhibitor_id__in=[pk for pk, _, _ in stands]).on_display()
-    for term in search_terms(q):
-        condition = Q(title__search_text__contains=term)
-        # A listing's title belongs to the exhibiting publisher, so its name can be matched there.
-        by_name = sorted({org for _, org, name in stands if term in fold(name)})
-        if by_name:
-            condition |= Q(title__publisher_id__in=by_name)
-        listings = listings.filter(condition)
+    # The event's exhibitors are few (tens, a few hundred): reading them first turns a publisher
+    # name or slug into exhibitor ids, so no join is needed.
+    stands = list(Exhibitor.objects.for_event(event).values_list("pk", "publisher__slug", "publisher__name"))
+    names = {pk: folded_words(name) for pk, _, name in stands}
+    listings = StockListing.objects.filter(event=event).on_display()
+    terms = search_terms(q)
+    if terms:
+        precise = []
+        for term in terms:
+            by_name = sorted(pk for pk, name in names.items() if any(w.startswith(term) for w in name))
+            if len(by_name) <= NAME_MATCHES_IN_INDEX:
+                precise.append((term, by_name))
+            else:
+                # A word in many publishers' names ("nha" of "Nhà sách ..."): a long OR in the
+                # index query costs PostgreSQL's GIN far more (200 ms) than testing the
+                # exhibitor of the rows the other words found, which is checked first.
+                listings = listings.filter(Q(exhibitor_id__in=by_name) | Q(Matches([(term, [])])))
+        if precise:
+            listings = listings.filter(Matches(precise))
     if category:
-        listings = listings.filter(title__category__slug=category)
+        slug = Category.objects.filter(slug=category).order_by().values("pk")[:1]
+        listings = listings.filter(category_id=Subquery(slug))
     if publisher:
-        listings = listings.filter(exhibitor__publisher__slug=publisher)
-    return listings.with_available().select_related(*RELATED).order_by("title__search_text", "pk")
+        listings = listings.filter(exhibitor_id__in=[pk for pk, slug, _ in stands if slug == publisher])
+    return listings.with_available().select_related(*RELATED).order_by("search_text", "pk")
 
 
 @dataclass
@@ -115,19 +174,57 @@ def search_page(
     whole number from 1 to the last page (page 1 of no results is a valid, empty page), unless
     ``lenient``: then the nearest page is given, as a followed stale link expects."""
     listings = search(event, q=q, category=category, publisher=publisher)
-    # Count and sort on ids only (narrow rows), then read the page's rows in full.
-    paginator = Paginator(listings.values_list("pk", flat=True), per_page)
+    terms = search_terms(q)
+    try:
+        wanted = int(page)
+    except (TypeError, ValueError):
+        if not lenient:
+            raise CatalogueError("page_invalid") from None
+        wanted = 1
+    ids = None
+    if terms and wanted >= 1:
+        ids, total = _matches(listings, offset=(wanted - 1) * per_page, limit=per_page)
+        if total is None:  # no row on that page: the count needs its own query
+            total = listings.count()
+    else:
+        # Browsing or filtering: PostgreSQL counts from the narrow index publishers_listing_count
+        # without visiting the table, then reads the page in index order.
+        total = listings.count()
+    paginator = Paginator(range(total), per_page)
     if lenient:
-        current = paginator.get_page(page)
+        current = paginator.get_page(wanted)
     else:
         try:
-            current = paginator.page(int(page))
-        except (TypeError, ValueError, EmptyPage, PageNotAnInteger):
+            current = paginator.page(wanted)
+        except (EmptyPage, PageNotAnInteger):
             raise CatalogueError("page_invalid") from None
-    ids = list(current.object_list)
+    if ids is None or current.number != wanted:
+        offset = (current.number - 1) * per_page
+        ids = list(listings.values_list("pk", flat=True)[offset : offset + per_page])
     rows = StockListing.objects.with_available().select_related(*RELATED).in_bulk(ids)
     current.object_list = [rows[pk] for pk in ids]
-    return Results(page=current, terms=search_terms(q))
+    return Results(page=current, terms=terms)
+
+
+def _matches(listings: QuerySet[StockListing], *, offset: int, limit: int) -> tuple[list[int], int | None]:
+    """Ids of one page of a word search and the number of all matches, in one pass.
+
+    The matches are collected first (a materialized CTE: on PostgreSQL a bitmap scan of the
+    words index, whatever the ORDER BY), then counted and sorted. Without the fence PostgreSQL
+    15 may read the event's listings in title order and test every row until 24 match, which
+    takes seconds for a word whose first match in title order is far down ("tiếng": the titles
+    "Tiếng Anh ..." sort near the end). ``None`` for the count when the page has no row.
+    """
+    sql, params = listings.order_by().values_list("pk", "search_text").query.sql_with_params()
+    fence = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH m (id, search_text) AS {fence}({sql}) "
+            "SELECT id, count(*) OVER () FROM m ORDER BY search_text, id LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        found = cursor.fetchall()
+    return [pk for pk, _ in found], (found[0][1] if found else None)
 
 
 def categories(event) -> QuerySet[Category]:
