@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -91,8 +92,9 @@ class RegistrationForm(forms.Form):
         kwargs.setdefault("label_suffix", "")  # no colon after labels
         super().__init__(*args, **kwargs)
         self.event = event
+        # Labels are formatted only if the form is rendered: the API validates with this form too.
         self.fields["visit_date"].choices = [
-            (day.isoformat(), self._day_label(day, (availability or {}).get(day))) for day in event.days
+            (day.isoformat(), _lazy_label(day, (availability or {}).get(day))) for day in event.days
         ]
         self.fields["party_size"].max_value = event.max_party_size
         self.fields["party_size"].widget.attrs["max"] = event.max_party_size
@@ -119,6 +121,9 @@ class RegistrationForm(forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+_lazy_label = lazy(RegistrationForm._day_label, str)
 
 
 class FindPassForm(forms.Form):
