@@ -28,3 +28,9 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _Client
+
+    @property
+    def _client(self):
+        """The redis-py client, for django-rq (RQ_QUEUES "USE_REDIS_CACHE"): the task queue
+        then reuses it instead of building a client for every job it enqueues."""
+        return self._cache.get_client(write=True)

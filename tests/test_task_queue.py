@@ -6,20 +6,49 @@ CODE = """
 import django
 django.setup()
 import django_rq
+from django.core.cache import caches
 first, second = django_rq.get_connection("default"), django_rq.get_queue("default").connection
 kwargs = first.connection_pool.connection_kwargs
-print(first.connection_pool is second.connection_pool, kwargs["host"], kwargs["port"], kwargs["db"])
+shared = getattr(caches["default"], "_client", None) is first
+same = (first.connection_pool is second.connection_pool, first is second, shared)
+print(*same, kwargs["host"], kwargs["port"], kwargs["db"])
 """
+PRODUCTION = {
+    "SECRET_KEY": GOOD_KEY,
+    "ALLOWED_HOSTS": "example.org",
+    "DATABASE_URL": "postgres://u:p@db.example.org/bookday",
+}
 
 
-def test_every_enqueue_shares_one_connection_pool():
-    result = run(
-        CODE,
-        "bookday.settings.production",
-        SECRET_KEY=GOOD_KEY,
-        ALLOWED_HOSTS="example.org",
-        DATABASE_URL="postgres://u:p@db.example.org/bookday",
-        REDIS_URL="redis://cache.example.org:6380/3",
-    )
+def connections(**env) -> list[str]:
+    result = run(CODE, "bookday.settings.production", **PRODUCTION, **env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "cache.example.org", "6380", "3"]
+    return result.stdout.split()
+
+
+def test_with_redis_the_queue_reuses_the_cache_client():
+    assert connections(REDIS_URL="redis://cache.example.org:6380/3") == [
+        "True",
+        "True",
+        "True",
+        "cache.example.org",
+        "6380",
+        "3",
+    ]
+
+
+def test_a_queue_without_a_redis_cache_shares_one_connection_pool():
+    pool, _, shared, *address = connections(TASK_QUEUE="redis")
+    assert (pool, shared, address) == ("True", "False", ["127.0.0.1", "6379", "0"])
+
+
+def test_the_plain_worker_command_runs_jobs_as_django_tasks():
+    code = (
+        "import django; django.setup()\n"
+        "from django_rq.jobs import get_job_class\n"
+        "from django_tasks_rq.backend import Job\n"
+        "print(get_job_class() is Job)"
+    )
+    result = run(code, "bookday.settings.production", **PRODUCTION, REDIS_URL="redis://cache.example.org/1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "True"  # `manage.py rqworker default` as the README says

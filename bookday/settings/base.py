@@ -118,11 +118,14 @@ if TASK_QUEUE == "redis":
     INSTALLED_APPS += ["django_rq"]
     import redis
 
-    # One connection pool per process: given a URL, django-rq opens a new Redis connection for
-    # every job it enqueues (~2 ms of each registration).
+    # Given a URL, django-rq opens a new Redis connection for every job it enqueues (~2 ms of
+    # each registration). With REDIS_URL the queue reuses the cache's client (bookday.cache);
+    # otherwise it gets one connection pool per process.
     _queue_pool = redis.ConnectionPool.from_url(REDIS_URL or "redis://127.0.0.1:6379/0")
     RQ_QUEUES = {
-        "default": {
+        "default": {"USE_REDIS_CACHE": "default"}
+        if REDIS_URL
+        else {
             "HOST": _queue_pool.connection_kwargs.get("host", ""),
             "PORT": _queue_pool.connection_kwargs.get("port", 6379),
             "DB": _queue_pool.connection_kwargs.get("db", 0),
@@ -130,6 +133,9 @@ if TASK_QUEUE == "redis":
         }
     }
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # The worker must run jobs as django-tasks tasks: plain `rqworker default` otherwise fails
+    # every job with "'Task' object is not callable".
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
 elif TASK_QUEUE == "database":
     INSTALLED_APPS += ["django_tasks_db"]
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
