@@ -620,3 +620,11 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(exhibitor):
                 sheet.write(block)
     assert len(out.getvalue()) < 2 * 1024 * 1024
     assert refusal(exhibitor, out.getvalue()) == "too_large_unpacked"
+
+
+def test_imported_books_are_found_in_the_fair_catalogue(exhibitor):
+    from publishers.services.catalogue import search
+
+    stage_and_apply(exhibitor, xlsx([book(1), book(2, **{"Tên sách": "Mùa thu Hà Nội"})]))
+    found = list(search(exhibitor.event, q="mua thu ha noi"))
+    assert [listing.title.isbn for listing in found] == [isbn(2)]
