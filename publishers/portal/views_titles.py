@@ -8,8 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bookday.text import fold
-from publishers.models import Exhibitor, Title
+from publishers.models import Exhibitor, Title, folded_words
 from publishers.portal.access import publisher_required
 from publishers.portal.forms import TitleForm
 from publishers.services.titles import TitleError, save_title
@@ -23,7 +22,7 @@ def search_titles(titles, query: str):
     isbn = isbn_search_form(query)
     if isbn:
         return titles.filter(isbn=isbn)
-    for word in fold(query).split():
+    for word in folded_words(query):  # search_text holds words only, no punctuation
         titles = titles.filter(search_text__contains=word)
     return titles
 
