@@ -59,7 +59,7 @@ def version(request=None) -> str | None:
 def remember(key: object, compute: Callable[[], T], request=None) -> T:
     """compute(), or what it returned for ``key`` under the current version in the last few seconds."""
     current = version(request)
-    seconds = getattr(settings, "HOT_CACHE_SECONDS", 5)
+    seconds = settings.HOT_CACHE_SECONDS
     if current is None or seconds <= 0:
         return compute()
     now = time.monotonic()

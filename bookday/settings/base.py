@@ -110,6 +110,10 @@ else:
 # Anonymous visitors get public pages from the cache for at most this long (0 turns it off);
 # publishing a page clears it at once.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# Gate tokens, events and gates are remembered per process for at most this long on the
+# check-in and registration hot paths; a change is seen at once where the cache is shared
+# (Redis), within this many seconds by other processes otherwise (bookday.hotcache).
+HOT_CACHE_SECONDS = env.int("HOT_CACHE_SECONDS", default=5)
 
 # Background work (emails with PDF passes): in-process by default; with a queue, outside the
 # request, run by `manage.py rqworker default` (Redis) or `manage.py db_worker` (database).
