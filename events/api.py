@@ -129,9 +129,13 @@ def create_registration(request, event_id: int, payload: RegistrationIn):
     )
     if not form.is_valid():
         raise invalid({field: [str(m) for m in messages] for field, messages in form.errors.items()})
-    if not allow(f"ip:{client_ip(request)}", settings.RATE_LIMIT_PER_IP, 60):
-        raise ApiError(429, "rate_limited", _("Too many attempts. Please wait a few minutes and try again."))
     clean = form.cleaned_data
+    # As on the web form: generous per network address (a school shares one), strict per email
+    # (each repeat re-sends the pass to that address, so it must not be usable to flood a mailbox).
+    if not allow(f"ip:{client_ip(request)}", settings.RATE_LIMIT_PER_IP, 60) or not allow(
+        f"email:{clean['email']}", settings.RATE_LIMIT_PER_EMAIL, 3600
+    ):
+        raise ApiError(429, "rate_limited", _("Too many attempts. Please wait a few minutes and try again."))
     try:
         result = register(
             event=event,

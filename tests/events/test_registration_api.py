@@ -135,3 +135,16 @@ def test_registration_endpoint_is_in_the_openapi_schema(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     operation = schema["paths"]["/api/v1/events/{event_id}/registrations/"]["post"]
     assert set(operation["responses"]) >= {"201", "200", "409", "422"}
+
+
+def test_repeats_for_one_email_are_rate_limited_but_others_behind_the_address_are_not(
+    client, event, payload, settings
+):
+    settings.RATE_LIMIT_PER_EMAIL = 2
+    assert post(client, event, payload).status_code == 201
+    assert post(client, event, payload).status_code == 200  # already registered, pass re-sent
+    response = post(client, event, payload)
+    assert response.status_code == 429
+    assert response.json()["code"] == "rate_limited"
+    assert Registration.objects.count() == 1
+    assert post(client, event, {**payload, "email": "lop-8a@example.vn"}).status_code == 201
