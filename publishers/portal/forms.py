@@ -87,7 +87,7 @@ class TitleForm(PortalForm):
         required=False,
         help_text=_("Your own code, for a book without ISBN."),
     )
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Book title"), max_length=300)
     authors = forms.CharField(label=_("Authors"), max_length=300, required=False)
     imprint = forms.CharField(label=_("Imprint"), max_length=200, required=False)
     year = forms.IntegerField(
