@@ -36,7 +36,8 @@ class Command(BaseCommand):
         if scans:
             self.stdout.write(f"  {scans} scans and 1,500 walk-ins on the first day")
         if publishers.titles or publishers.listings:
-            self.stdout.write(f"  {publishers.titles:,} titles and {publishers.listings:,} stock listings added")
+            added = f"{publishers.titles:,} titles and {publishers.listings:,} stock listings"
+            self.stdout.write(f"  {added} added")
         self.stdout.write(f"  Site:  {settings.BASE_URL}/")
         self.stdout.write(f"  Admin: {settings.BASE_URL}/admin/")
         for username, role in logins + publishers.logins:
