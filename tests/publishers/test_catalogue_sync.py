@@ -93,10 +93,7 @@ def test_a_stale_listing_saved_keeps_the_titles_words(stand):
 
 def test_bulk_created_and_bulk_updated_titles_and_listings(stand):
     titles = Title.objects.bulk_create(
-        [
-            Title(publisher=stand.publisher, title=f"Truyện Kiều {n}", isbn=isbn13(80 + n))
-            for n in range(3)
-        ]
+        [Title(publisher=stand.publisher, title=f"Truyện Kiều {n}", isbn=isbn13(80 + n)) for n in range(3)]
     )
     for title in titles:
         title.search_text = title.build_search_text()
