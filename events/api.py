@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from bookday import hotcache
 from bookday.api import ApiError, invalid
-from bookday.ratelimit import allow, client_ip
+from bookday.ratelimit import allow_all, client_ip
 from events.enums import RegistrationSource
 from events.forms import RegistrationForm
 from events.models import EventPage
@@ -132,8 +132,9 @@ def create_registration(request, event_id: int, payload: RegistrationIn):
     clean = form.cleaned_data
     # As on the web form: generous per network address (a school shares one), strict per email
     # (each repeat re-sends the pass to that address, so it must not be usable to flood a mailbox).
-    if not allow(f"ip:{client_ip(request)}", settings.RATE_LIMIT_PER_IP, 60) or not allow(
-        f"email:{clean['email']}", settings.RATE_LIMIT_PER_EMAIL, 3600
+    if not allow_all(
+        (f"ip:{client_ip(request)}", settings.RATE_LIMIT_PER_IP, 60),
+        (f"email:{clean['email']}", settings.RATE_LIMIT_PER_EMAIL, 3600),
     ):
         raise ApiError(429, "rate_limited", _("Too many attempts. Please wait a few minutes and try again."))
     try:

@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bookday.ratelimit import allow, client_ip
+from bookday.ratelimit import allow_all, client_ip
 from events.enums import RegistrationWindow
 from events.forms import FindPassForm, RegistrationForm
 from events.models import EventPage, Pass
@@ -37,9 +37,10 @@ def _ics(body: str, name: str) -> HttpResponse:
 
 def _too_many(request, form, *, email: str = "") -> bool:
     """Record the attempt; True (with a message on the form) when a limit is passed."""
-    ip_ok = allow(f"ip:{client_ip(request)}", settings.RATE_LIMIT_PER_IP, 60)
-    email_ok = not email or allow(f"email:{email}", settings.RATE_LIMIT_PER_EMAIL, 3600)
-    if ip_ok and email_ok:
+    limits = [(f"ip:{client_ip(request)}", settings.RATE_LIMIT_PER_IP, 60)]
+    if email:
+        limits.append((f"email:{email}", settings.RATE_LIMIT_PER_EMAIL, 3600))
+    if allow_all(*limits):
         return False
     form.add_error(None, _("Too many attempts. Please wait a few minutes and try again."))
     return True

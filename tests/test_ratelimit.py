@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from bookday.ratelimit import allow
+from bookday.ratelimit import allow, allow_all
 
 REDIS = "redis://127.0.0.1:6379/13"
 
@@ -61,6 +61,22 @@ def test_one_round_trip_per_hit(redis_cache, monkeypatch):
     assert allow("email:a@example.vn", 5, 3600)
     assert calls == [1]
     monkeypatch.undo()
+
+
+def test_an_address_and_an_email_are_counted_in_one_round_trip(redis_cache, monkeypatch):
+    import redis
+
+    calls = []
+    real = redis.client.Pipeline.execute
+    monkeypatch.setattr(
+        redis.client.Pipeline, "execute", lambda self, *a, **k: calls.append(1) or real(self, *a, **k)
+    )
+    results = [allow_all(("ip:10.0.0.9", 100, 60), ("email:b@example.vn", 2, 3600)) for _ in range(3)]
+    assert results == [True, True, False]  # the email's limit decides; the address is far from its own
+    assert calls == [1, 1, 1]
+    monkeypatch.undo()
+    # Both counters were hit every time, the address's too.
+    assert [allow("ip:10.0.0.9", 3, 60), allow("ip:10.0.0.9", 3, 60)] == [False, False]
 
 
 def test_the_cache_keeps_one_redis_client(redis_cache):
