@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, SECRET_KEY, env
+from .base import MIDDLEWARE, SECRET_KEY, SILENCED_SYSTEM_CHECKS, env
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -28,7 +28,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # Joining the browsers' HSTS preload list is a decision for whoever owns the domain; it is
 # one environment variable away, so the check that nags about it is silenced.
-SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]
 
 # Several app servers behind a proxy, no CDN: each serves its own compressed, hashed static files.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
