@@ -350,20 +350,18 @@ def _plan_row(plan, row, by_isbn, by_sku, listings, categories, matched) -> tupl
         action, changes = ImportAction.CREATE, []
     else:
         changes = [attr for attr, value in wanted.items() if getattr(title, attr) != value]
-        if changes:
-            for attr in changes:
-                setattr(title, attr, wanted[attr])
-            plan.changed_titles.append(title)
-            plan.title_fields.update(changes)
+        for attr in changes:
+            setattr(title, attr, wanted[attr])
         action = ImportAction.UPDATE
     if new_category is not None:
         plan.new_categories.setdefault(*new_category)
         plan.pending_categories.append((title, new_category[0]))
         if action != ImportAction.CREATE:
             changes.append("category_id")
-            if title not in plan.changed_titles:
-                plan.changed_titles.append(title)
-            plan.title_fields.add("category_id")
+    if action != ImportAction.CREATE and changes:
+        # Once per title: a file naming the same book twice has the later row refused.
+        plan.changed_titles.append(title)
+        plan.title_fields.update(changes)
 
     if listing is None:
         # A dict, not a StockListing: 20,000 model instances cost more than writing them.
