@@ -55,6 +55,8 @@ h1 { font-size: 11.5pt; margin: 0 0 2mm; }
 gian đọc cho thiếu nhi. Vào cửa tự do. Xin vui lòng xuất trình vé tại cổng, bản in hoặc trên
 điện thoại.</p>
 </body></html>'''
+# WeasyPrint's floor: the same document with nothing in its body (no text, so no font embedded).
+EMPTY = BARE[: BARE.index("<body>")] + "<body></body></html>"
 
 
 # The pass's QR code: an inline <svg> or an <img> (the pass has no other image).
@@ -72,11 +74,14 @@ def pass_html(entry_pass):
         return render_to_string("events/pass_pdf.html", passes._pdf_context(entry_pass))
 
 
-def split(html):
+def split(html, stylesheet=None):
     # WeasyPrint in two steps: parse, style and lay out; then write the PDF (fonts subset there).
-    font_config, fonts_dir = passes._fonts()
+    font_config, fetcher, fonts_dir = passes._fonts()
+    sheets = [passes._stylesheet(stylesheet)] if stylesheet else []
     layout_ms, document = timed(
-        lambda: HTML(string=html, base_url=str(fonts_dir) + "/").render(font_config=font_config)
+        lambda: HTML(string=html, base_url=str(fonts_dir) + "/", url_fetcher=fetcher).render(
+            font_config=font_config, stylesheets=sheets
+        )
     )
     write_ms, data = timed(lambda: document.write_pdf())
     return layout_ms, write_ms, len(document.pages)
@@ -94,6 +99,7 @@ for entry_pass in sample[:3]:  # warm-up, discarded
 out = {key: [] for key in (
     "bare", "pass", "html", "pass_pdf", "bare_size", "pass_size",
     "bare_layout", "bare_write", "pass_layout", "pass_write", "bare_pages", "pass_pages", "no_qr",
+    "empty",
 )}
 for entry_pass in sample:  # alternate, so both see the same machine
     ms, data = timed(lambda: passes.render_pdf(BARE))
@@ -104,13 +110,15 @@ for entry_pass in sample:  # alternate, so both see the same machine
     out["pass_size"].append(len(data))
     ms, html = timed(lambda: pass_html(entry_pass))
     out["html"].append(ms)
-    ms, _ = timed(lambda: passes.render_pdf(html))
+    ms, _ = timed(lambda: passes.render_pdf(html, passes.PASS_STYLESHEET))
     out["pass_pdf"].append(ms)
     without_qr = QR.sub("", html)  # what the QR code costs WeasyPrint, whatever its form
-    ms, _ = timed(lambda: passes.render_pdf(without_qr))
+    ms, _ = timed(lambda: passes.render_pdf(without_qr, passes.PASS_STYLESHEET))
     out["no_qr"].append(ms)
-    for name, source in (("bare", BARE), ("pass", html)):
-        layout, write, pages = split(source)
+    ms, _ = timed(lambda: passes.render_pdf(EMPTY))
+    out["empty"].append(ms)
+    for name, source, sheet in (("bare", BARE, None), ("pass", html, passes.PASS_STYLESHEET)):
+        layout, write, pages = split(source, sheet)
         out[f"{name}_layout"].append(layout)
         out[f"{name}_write"].append(write)
         out[f"{name}_pages"].append(pages)
@@ -191,10 +199,12 @@ How fast PDF passes are made, against a bare one-page WeasyPrint render with the
 (Noto Sans from `home/static/fonts/`, through `events.services.passes.render_pdf`): an A6 page
 with a heading and a paragraph of Vietnamese, no template and no QR code. Both are rendered in
 one process, alternately, after a warm-up; "pass" is `render_pass_pdf` (template, QR code,
-WeasyPrint), also split into its HTML + QR part and its WeasyPrint part, and WeasyPrint
-into layout (parse, style, lay out) and drawing plus PDF writing (which subsets the fonts); the
-last row renders the pass's HTML without its QR code, to show what the code costs. Goal: a pass
-takes at most {GOAL_RATIO:g}× as long as the bare page (medians compared).
+WeasyPrint; its stylesheet `events/pass_pdf.css` is parsed once per process), also split into
+its HTML + QR part and its WeasyPrint part, and WeasyPrint into layout (parse, style, lay out)
+and drawing plus PDF writing (which subsets the fonts). The last rows render the pass's HTML
+without its QR code, to show what the code costs, and an empty page, WeasyPrint's floor for
+any document. Goal: a pass takes at most {GOAL_RATIO:g}× as long as the bare page (medians
+compared).
 
 Then the passes of one event are made in bulk: registrations are created through the
 registration service (`register(..., notify=False)`, one transaction each, timed but not part
@@ -284,6 +294,7 @@ def render_table(probe: dict) -> str:
         row("…… layout (parse, style, lay out)", "pass_layout"),
         row("…… drawing and PDF writing (fonts subset here)", "pass_write"),
         row("pass HTML without its QR code (`<svg>`/`<img>` removed), WeasyPrint only", "no_qr"),
+        row("empty A6 page (the bare page with nothing in its body): WeasyPrint's floor", "empty"),
     ]
     headers = ["Render", "Median ms", "Mean ms", "Per second (median)", "vs bare page", "KiB/PDF", "Pages"]
     return report.table(headers, rows)
@@ -331,7 +342,13 @@ def findings(probe: dict, commands: list[Command], count: int) -> str:
     qr = weasy - no_qr
     per_pass = [c.usage.command * c.wall * 1000 / c.rendered for c in commands if c.rendered]
     bulk = f"{min(per_pass):.0f}" if per_pass else "n/a"
+    floor, bare = probe["empty"]["median"], probe["bare"]["median"]
+    above = (probe["pass"]["median"] - floor) / (bare - floor) if bare > floor else float("nan")
     return (
+        f"An empty page costs {floor:.1f} ms ({floor / bare:.0%} of the bare page): the document, the "
+        f"page and PDF writing. Above that floor the pass costs {above:.1f}× what the bare page's "
+        "heading and paragraph cost: WeasyPrint's layout time grows with every element and line of "
+        "text, and the pass holds ten lines and a QR code where the bare page holds five lines. "
         f"Where the time goes: WeasyPrint takes {weasy:.1f} of the pass's {probe['pass']['median']:.1f} ms; "
         f"the QR code alone ({probe['qr_kind']} in the pass's HTML) costs {qr:.1f} ms of it "
         f"({qr / weasy:.0%}); the template with the QR code's making takes {probe['html']['median']:.1f} ms. "
