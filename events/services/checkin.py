@@ -181,20 +181,22 @@ def check_in(
         "request_fingerprint": fingerprint,
         "offline_result": offline_result,
     }
+    outcome = {}  # what decide() found beyond the row's columns
+
+    def decide(entry_pass: ScannedPass | None, previous: list[dict]) -> dict:
+        used = sum(admission["admitted"] for admission in previous)
+        result, admitted, party, remaining = _decide(entry_pass, event, day, scanned_at, headcount, used)
+        outcome.update(party=party, remaining=remaining)
+        return {
+            "entry_pass_id": entry_pass.id if entry_pass else None,
+            "result": result,
+            "admitted": admitted,
+            "flagged": bool(offline_result) and offline_result != result,
+        }
+
     try:
-        with transaction.atomic():
-            entry_pass = sql.lock_pass(parsed) if parsed else None
-            previous = sql.admissions(entry_pass.id, day) if entry_pass else []
-            used = sum(admission["admitted"] for admission in previous)
-            result, admitted, party, remaining = _decide(entry_pass, event, day, scanned_at, headcount, used)
-            fields.update(
-                entry_pass_id=entry_pass.id if entry_pass else None,
-                result=result,
-                admitted=admitted,
-                flagged=bool(offline_result) and offline_result != result,
-            )
-            # A client_id seen before fails this insert (unique): no look-up on the common path.
-            checkin_id = sql.insert_checkin(**fields)
+        # A client_id seen before fails the insert (unique): no look-up on the common path.
+        checkin_id, _entry_pass, previous = sql.scan(parsed, day, fields, decide)
     except IntegrityError:  # the client_id was used before (a retry, or the same scan twice at once)
         existing = (
             CheckIn.objects.select_related("entry_pass__registration", "gate")
@@ -207,7 +209,7 @@ def check_in(
     checkin = CheckIn(id=checkin_id, **fields)
     checkin._state.adding, checkin._state.db = False, "default"
     checkin.event, checkin.gate = event, gate  # what the caller already holds: no look-up later
-    return Decision(checkin, party_size=party, remaining=remaining, previous=previous)
+    return Decision(checkin, party_size=outcome["party"], remaining=outcome["remaining"], previous=previous)
 
 
 def _decide(
