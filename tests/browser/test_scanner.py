@@ -34,6 +34,41 @@ def shots(tmp_path) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _server_settles(live_server):
+    """Each test ends only when the live server has answered every request it got.
+
+    A page closed in the middle of an upload leaves its request running on the server; the
+    flush that empties the database after the test then waits for that request's locks while
+    the request waits for the flush's, and PostgreSQL breaks the deadlock by failing the flush.
+    """
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+    busy = {"requests": 0}
+    lock = threading.Condition()
+
+    def counted(environ, start_response):
+        with lock:
+            busy["requests"] += 1
+        try:
+            result = app(environ, start_response)
+            try:
+                return list(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()  # Django's request_finished: connections are released
+        finally:
+            with lock:
+                busy["requests"] -= 1
+                lock.notify_all()
+
+    httpd.set_app(counted)
+    yield
+    with lock:
+        lock.wait_for(lambda: busy["requests"] == 0, timeout=30)
+    httpd.set_app(app)
+
+
 @pytest.fixture
 def server_log(live_server) -> list[str]:
     """The paths the live server answers, in order.
