@@ -76,7 +76,7 @@ def pass_html(entry_pass):
 
 def split(html, stylesheet=None):
     # WeasyPrint in two steps: parse, style and lay out; then write the PDF (fonts subset there).
-    font_config, fetcher, fonts_dir = passes._fonts()
+    font_config, fetcher, fonts_dir = passes._weasyprint()
     sheets = [passes._stylesheet(stylesheet)] if stylesheet else []
     layout_ms, document = timed(
         lambda: HTML(string=html, base_url=str(fonts_dir) + "/", url_fetcher=fetcher).render(

@@ -196,7 +196,7 @@ def check_in(
 
     try:
         # A client_id seen before fails the insert (unique): no look-up on the common path.
-        checkin_id, _entry_pass, previous = sql.scan(parsed, day, fields, decide)
+        checkin_id, previous = sql.scan(parsed, day, fields, decide)
     except IntegrityError:  # the client_id was used before (a retry, or the same scan twice at once)
         existing = (
             CheckIn.objects.select_related("entry_pass__registration", "gate")

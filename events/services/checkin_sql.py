@@ -17,7 +17,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import NamedTuple
 
+import psycopg
 from django.db import IntegrityError, connection, transaction
+from psycopg.pq import TransactionStatus
 
 from events.enums import CheckInResult
 
@@ -66,12 +68,12 @@ _COLUMNS = (
 _INSERT = f"INSERT INTO events_checkin ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
 
 
-def scan(code: str | None, day: dt.date, row: dict, decide: Decide) -> tuple[int, ScannedPass | None, list]:
+def scan(code: str | None, day: dt.date, row: dict, decide: Decide) -> tuple[int, list[dict]]:
     """Lock the pass with ``code``, read its admissions on ``day``, let ``decide`` complete the
     CheckIn ``row``, insert it and commit, all in one transaction.
 
-    Returns (the check-in's id, the pass or None, its earlier admissions that count on the day,
-    oldest first). A ``client_id`` used before raises IntegrityError and nothing is written.
+    Returns (the check-in's id, the pass's earlier admissions that count on the day, oldest
+    first). A ``client_id`` used before raises IntegrityError and nothing is written.
     """
     if _can_pipeline():
         return _scan_pipelined(code, day, row, decide)
@@ -79,7 +81,7 @@ def scan(code: str | None, day: dt.date, row: dict, decide: Decide) -> tuple[int
         entry_pass = lock_pass(code) if code else None
         previous = admissions(entry_pass.id, day) if entry_pass else []
         row.update(decide(entry_pass, previous))
-        return insert_checkin(**row), entry_pass, previous
+        return insert_checkin(**row), previous
 
 
 def _can_pipeline() -> bool:
@@ -149,8 +151,6 @@ _PG_INSERT = _INSERT + " RETURNING id"
 
 
 def _scan_pipelined(code, day, row, decide):
-    import psycopg
-
     # The connection is used directly, so Django's health check (a `SELECT 1` round trip before
     # the first query of each request) does not run; its job is done here instead: a connection
     # the server dropped fails the first batch, which writes nothing and is simply run again on
@@ -177,13 +177,11 @@ def _scan_pipelined(code, day, row, decide):
     except BaseException:
         _abandon(raw)
         raise
-    return inserted.fetchone()[0], entry_pass, previous
+    return inserted.fetchone()[0], previous
 
 
 def _lock_and_read(raw, code, day):
     """BEGIN, lock the pass, read its admissions: one round trip. The transaction stays open."""
-    import psycopg
-
     try:
         with raw.pipeline():
             raw.execute("BEGIN")
@@ -203,7 +201,5 @@ def _lock_and_read(raw, code, day):
 
 def _abandon(raw) -> None:
     """Roll back whatever the pipelined statements left open; the connection stays usable."""
-    from psycopg.pq import TransactionStatus
-
     if not raw.closed and not raw.broken and raw.info.transaction_status != TransactionStatus.IDLE:
         raw.execute("ROLLBACK")

@@ -70,7 +70,7 @@ _render_lock = threading.Lock()
 
 
 @cache
-def _fonts():
+def _weasyprint():
     """WeasyPrint's font configuration, URL fetcher and the project's fonts folder (made once)."""
     from weasyprint import URLFetcher
     from weasyprint.text.fonts import FontConfiguration
@@ -89,7 +89,7 @@ def _stylesheet(template_name: str):
     """
     from weasyprint import CSS
 
-    font_config, fetcher, fonts_dir = _fonts()
+    font_config, fetcher, fonts_dir = _weasyprint()
     return CSS(
         string=render_to_string(template_name),
         base_url=str(fonts_dir) + "/",
@@ -99,11 +99,11 @@ def _stylesheet(template_name: str):
 
 
 @atexit.register
-def _release_fonts():
+def _release_weasyprint():
     # Drop the font configuration while the interpreter still runs: it removes its folder of
     # font copies when deleted, which fails (noisily) once modules are torn down at exit.
     _stylesheet.cache_clear()
-    _fonts.cache_clear()
+    _weasyprint.cache_clear()
 
 
 def render_pdf(html: str, stylesheet: str | None = None) -> bytes:
@@ -114,7 +114,7 @@ def render_pdf(html: str, stylesheet: str | None = None) -> bytes:
     from weasyprint import HTML
 
     with _render_lock:
-        font_config, fetcher, fonts_dir = _fonts()
+        font_config, fetcher, fonts_dir = _weasyprint()
         sheets = [_stylesheet(stylesheet)] if stylesheet else []
         document = HTML(string=html, base_url=str(fonts_dir) + "/", url_fetcher=fetcher)
         return document.write_pdf(font_config=font_config, stylesheets=sheets)

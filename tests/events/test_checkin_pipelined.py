@@ -6,9 +6,11 @@ forces the atomic() path. So every test of test_checkin.py runs here once more w
 transactions, and a few more cover what only this path does.
 """
 
+import psycopg
 import pytest
 from django.db import connection
 from django.utils import timezone
+from psycopg.pq import TransactionStatus
 
 from events.enums import CheckInResult
 from events.models import CheckIn
@@ -28,8 +30,6 @@ def _pipelined_path():
 
 def _terminate_our_backend():
     """What a database restart does to a worker's open connection."""
-    import psycopg
-
     connection.ensure_connection()
     pid = connection.connection.info.backend_pid
     settings = connection.settings_dict
@@ -61,8 +61,6 @@ def test_a_failed_decision_leaves_nothing_open_and_the_connection_usable(
     monkeypatch.setattr(checkin, "_decide", broken)
     with pytest.raises(RuntimeError):
         scan(event, gate, today_pass.code)
-    from psycopg.pq import TransactionStatus
-
     assert connection.connection.info.transaction_status == TransactionStatus.IDLE
     monkeypatch.undo()
     assert CheckIn.objects.count() == 0
@@ -73,8 +71,6 @@ def test_a_replayed_client_id_rolls_back_and_answers_the_first_decision(event, g
     first = scan(event, gate, today_pass.code, client_id="phone-1:scan-1")
     again = scan(event, gate, today_pass.code, client_id="phone-1:scan-1")
     assert again.replayed and (again.result, again.checkin.pk) == (first.result, first.checkin.pk)
-    from psycopg.pq import TransactionStatus
-
     assert connection.connection.info.transaction_status == TransactionStatus.IDLE
     assert CheckIn.objects.count() == 1
 
