@@ -384,3 +384,11 @@ def test_naive_or_impossible_times_are_refused_with_a_code(client, event, gate, 
         response = api(client, "post", "/checkins/", token, body)
         assert response.status_code == 422 and response.json()["code"] == "invalid"
     assert not CheckIn.objects.exists()
+
+
+def test_control_characters_in_a_code_are_refused_not_a_server_error(client, event, gate, token):
+    for code in ("ABC\x00DEF", "AB\x01CD", "\ud800"):
+        body = {"code": code, "event_id": event.pk, "gate": gate.pk, "client_id": "ctl-chars-001"}
+        response = api(client, "post", "/checkins/", token, body)
+        assert response.status_code == 422 and response.json()["code"] == "invalid", code
+    assert not CheckIn.objects.exists()
