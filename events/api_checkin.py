@@ -25,8 +25,8 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import APIToken
 
 from bookday import hotcache, ratelimit
-from bookday.validators import CleanLine
 from bookday.api import ApiError
+from bookday.validators import CleanLine
 from events.enums import CheckInMethod, CheckInResult, RegistrationStatus, Tone
 from events.models import EventPage, Gate
 from events.permissions import can_scan

@@ -25,7 +25,6 @@ class HomeConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished
 
         import bookday.checks  # noqa: F401 - registers the deployment checks
-
         from bookday.middleware import PublicPageCacheMiddleware
 
         page_published.connect(PublicPageCacheMiddleware.clear, dispatch_uid="bookday_pagecache_publish")
