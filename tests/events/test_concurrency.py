@@ -168,3 +168,86 @@ def test_a_group_scanned_at_many_gates_at_once_admits_exactly_its_size(event):
     ).registration.entry_pass.code
     scan_rush(event, code, 24, headcount=4)
     assert CheckIn.objects.counted().people() == 30  # 7 admissions of 4, one of the last 2
+
+
+def test_publishing_a_larger_capacity_amid_registrations_and_cancellations_never_oversells(event):
+    """An organiser publishes 10 -> 15 places while ten people register and four cancel.
+
+    The publish holds the page's row (Revision.publish is one transaction) while it waits for
+    the day's lock; cancellations hold the day's lock while they read the event: neither may
+    wait for the other (a deadlock), and the day ends exactly full, the oldest waiting first.
+    """
+    from django.utils import timezone
+
+    from events.models import EventPage
+    from events.services.registration import cancel
+
+    # Tomorrow, which no hour of today's run can close.
+    day = timezone.localdate() + dt.timedelta(days=1)
+    EventPage.objects.filter(pk=event.pk).update(start_date=day, end_date=day, daily_capacity=10)
+    event.refresh_from_db()
+
+    def registered(n: int):
+        return register(
+            event=event,
+            full_name=f"Khách {n}",
+            email=f"truoc{n}@example.vn",
+            phone="+84912345678",
+            visit_date=day,
+            consent=True,
+            notify=False,
+        ).registration
+
+    holders = [registered(n) for n in range(10)]
+    waiting = [registered(n) for n in range(10, 20)]
+    assert {r.status for r in waiting} == {RegistrationStatus.WAITING}
+
+    barrier = threading.Barrier(15)
+    errors, late = [], []
+
+    def publish():
+        page = EventPage.objects.get(pk=event.pk)
+        page.daily_capacity = 15
+        revision = page.save_revision()
+        barrier.wait()
+        revision.publish()
+
+    def cancel_one(registration):
+        barrier.wait()
+        cancel(registration=registration)
+
+    def register_one(n):
+        barrier.wait()
+        late.append(
+            register(
+                event=event,
+                full_name=f"Khách {n}",
+                email=f"moi{n}@example.vn",
+                phone="+84912345678",
+                visit_date=day,
+                consent=True,
+            ).registration.status
+        )
+
+    def run(work, *args):
+        try:
+            work(*args)
+        except Exception as error:  # a deadlock or any other failure is reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    work = [(publish,)] + [(cancel_one, r) for r in holders[:4]] + [(register_one, n) for n in range(10)]
+    threads = [threading.Thread(target=run, args=args) for args in work]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    confirmed = Registration.objects.filter(day__date=day, status=RegistrationStatus.CONFIRMED)
+    assert sum(r.party_size for r in confirmed) == 15
+    # The newcomers find the day full (or, holding the event as it was, at its old capacity);
+    # the places go to the nine who waited longest.
+    assert late.count(RegistrationStatus.WAITING) == 10
+    assert set(confirmed) == set(holders[4:]) | set(waiting[:9])
