@@ -4,7 +4,7 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from events.enums import RegistrationStatus
 from events.models import Registration
@@ -171,12 +171,8 @@ def test_a_group_scanned_at_many_gates_at_once_admits_exactly_its_size(event):
 
 
 def test_publishing_a_larger_capacity_amid_registrations_and_cancellations_never_oversells(event):
-    """An organiser publishes 10 -> 15 places while ten people register and four cancel.
-
-    The publish holds the page's row (Revision.publish is one transaction) while it waits for
-    the day's lock; cancellations hold the day's lock while they read the event: neither may
-    wait for the other (a deadlock), and the day ends exactly full, the oldest waiting first.
-    """
+    """An organiser publishes 10 -> 15 places while ten people register and four cancel: the
+    day ends exactly full, the places going to those who waited longest."""
     from django.utils import timezone
 
     from events.models import EventPage
@@ -251,3 +247,78 @@ def test_publishing_a_larger_capacity_amid_registrations_and_cancellations_never
     # the places go to the nine who waited longest.
     assert late.count(RegistrationStatus.WAITING) == 10
     assert set(confirmed) == set(holders[4:]) | set(waiting[:9])
+
+
+def test_a_publish_and_a_cancellation_waiting_on_each_other_do_not_deadlock(event, monkeypatch):
+    """The worst interleaving, forced: a publish inside a transaction (as Wagtail's workflow
+    publishes on the last approval: WorkflowState.finish is atomic) has written the page's row,
+    and holds it to its commit, when the cancellation, holding the day's lock, reads its
+    registration and the event. Were that read to lock the event's rows too, each would wait
+    for the other and PostgreSQL would abort one of them."""
+    from django.utils import timezone
+
+    from events import signals
+    from events.models import EventPage
+    from events.services.registration import cancel
+
+    day = timezone.localdate() + dt.timedelta(days=1)
+    EventPage.objects.filter(pk=event.pk).update(start_date=day, end_date=day, daily_capacity=1)
+    event.refresh_from_db()
+    holder, waiting = (
+        register(
+            event=event,
+            full_name="Nguyễn Văn Ưng",
+            email=f"ung{n}@example.vn",
+            phone="+84912345678",
+            visit_date=day,
+            consent=True,
+            notify=False,
+        ).registration
+        for n in range(2)
+    )
+    page_written, day_locked = threading.Event(), threading.Event()
+    real = signals.capacity_changed
+
+    def after_the_page_is_written(**kwargs):
+        page_written.set()
+        day_locked.wait(10)
+        return real(**kwargs)
+
+    monkeypatch.setattr(signals, "capacity_changed", after_the_page_is_written)
+
+    def once_the_day_is_locked(execute, sql, params, many, context):
+        if "FOR UPDATE" in sql and 'FROM "events_registration"' in sql:
+            page_written.wait(10)
+            day_locked.set()
+        return execute(sql, params, many, context)
+
+    errors = []
+
+    def publish():
+        page = EventPage.objects.get(pk=event.pk)
+        page.daily_capacity = 3
+        with transaction.atomic():
+            page.save_revision().publish()
+
+    def cancel_holder():
+        with connection.execute_wrapper(once_the_day_is_locked):
+            cancel(registration=holder)
+
+    def run(work):
+        try:
+            work()
+        except Exception as error:  # psycopg's DeadlockDetected among them
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(work,)) for work in (publish, cancel_holder)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert day_locked.is_set(), "the interleaving was not forced"
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.CONFIRMED
