@@ -1,5 +1,6 @@
 from django.db import models
 from wagtail.admin.forms.models import register_form_field_override
+from wagtail import hooks
 from wagtail.admin.widgets import SlugInput
 
 # The admin fills slugs in the browser as the title is typed. Its transliteration knows no
@@ -13,3 +14,17 @@ class VietnameseSlugInput(SlugInput):
 
 
 register_form_field_override(models.SlugField, override={"widget": VietnameseSlugInput})
+
+
+@hooks.register("register_admin_urls")
+def locked_signins_urls():
+    from home import admin_signins
+
+    return admin_signins.urls
+
+
+@hooks.register("register_settings_menu_item")
+def locked_signins_menu_item():
+    from home import admin_signins
+
+    return admin_signins.menu_item()

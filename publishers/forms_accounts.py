@@ -21,10 +21,6 @@ class PublisherLoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("The email or the password is wrong. Passwords are case-sensitive."),
-        "not_publisher": _(
-            "This account does not belong to a publisher, so it cannot open the publishers' portal. "
-            "Organisers sign in to the administration instead."
-        ),
     }
 
     def __init__(self, *args, **kwargs):
@@ -43,7 +39,9 @@ class PublisherLoginForm(AuthenticationForm):
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not is_publisher_user(user):
-            raise forms.ValidationError(self.error_messages["not_publisher"], code="not_publisher")
+            # Answered exactly as a wrong password: the portal's sign-in must not tell anyone
+            # that they guessed a staff member's password.
+            raise self.get_invalid_login_error()
 
 
 class PublisherPasswordResetForm(PasswordResetForm):

@@ -49,6 +49,7 @@ class PublisherSetPasswordView(auth_views.PasswordResetConfirmView):
 
     template_name = "publishers/accounts/set_password.html"
     post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"  # axes only counts failures
     success_url = lazy(portal_home_url, str)()
 
     def get_user(self, uidb64):

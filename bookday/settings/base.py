@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sitemaps",
     "django.contrib.staticfiles",
+    "axes",  # login throttling: the admin, the scanner and the publishers' portal alike
 ]
 
 MIDDLEWARE = [
@@ -66,7 +67,24 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: answers a locked-out login
 ]
+
+# Every sign-in goes through django.contrib.auth.authenticate(), so one throttle covers the
+# Wagtail admin, the gate staff's scanner login and the publishers' portal: after
+# LOGIN_FAILURE_LIMIT wrong passwords for one account from one address, that pair is locked for
+# LOGIN_LOCKOUT_MINUTES (organisers unlock it sooner under Settings → Locked sign-ins).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.int("LOGIN_LOCKOUT_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "bookday.ratelimit.client_ip"  # PROXY_COUNT-aware, as the rate limits
+AXES_LOCKOUT_CALLABLE = "bookday.views.locked_out"
+AXES_USERNAME_CALLABLE = "bookday.views.login_username"
 
 ROOT_URLCONF = "bookday.urls"
 WSGI_APPLICATION = "bookday.wsgi.application"

@@ -211,16 +211,18 @@ def test_a_wrong_password_is_refused(client, publisher_user):
     assert response.status_code == 400 and "_auth_user_id" not in client.session
 
 
-def test_a_login_without_a_publisher_is_refused_with_a_clear_message(client, home):
+def test_a_staff_login_is_answered_exactly_as_a_wrong_password(client, home):
+    # Telling them apart would confirm to a stranger that they guessed a staff password.
     organiser = User.objects.create_user(
         "tochuc", email="tochuc@bookday.vn", password="Sach-Hay-2025!", is_staff=True
     )
     organiser.groups.add(Group.objects.get(name=ORGANISERS))
-    response = client.post(
-        "/publisher/login/", {"username": "tochuc@bookday.vn", "password": "Sach-Hay-2025!"}
-    )
-    assert response.status_code == 400
-    assert response.context["form"].non_field_errors().as_data()[0].code == "not_publisher"
+    right = client.post("/publisher/login/", {"username": "tochuc@bookday.vn", "password": "Sach-Hay-2025!"})
+    wrong = client.post("/publisher/login/", {"username": "tochuc@bookday.vn", "password": "Sai-mat-khau-1"})
+    assert right.status_code == wrong.status_code == 400
+    errors = [response.context["form"].non_field_errors().as_data()[0] for response in (right, wrong)]
+    assert [error.code for error in errors] == ["invalid_login", "invalid_login"]
+    assert errors[0].messages == errors[1].messages
     assert "_auth_user_id" not in client.session
 
 
