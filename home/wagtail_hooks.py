@@ -1,6 +1,6 @@
 from django.db import models
-from wagtail.admin.forms.models import register_form_field_override
 from wagtail import hooks
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.widgets import SlugInput
 
 # The admin fills slugs in the browser as the title is typed. Its transliteration knows no
