@@ -21,9 +21,8 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control
 
 from events.enums import RegistrationStatus
@@ -138,7 +137,9 @@ def ui_strings() -> dict[str, str]:
         "lookup_found": _("%(n)s registrations for today:"),
         "lookup_none": _("No registration for today matches."),
         "lookup_admit": _("Admit"),
-        "app_error": _("Something went wrong in the scanner (%(error)s). Saved scans are kept: reload the scanner."),
+        "app_error": _(
+            "Something went wrong in the scanner (%(error)s). Saved scans are kept: reload the scanner."
+        ),
     }
 
 
@@ -274,7 +275,9 @@ class ScannerLoginForm(AuthenticationForm):
         label=gettext_lazy("Remember me on this phone"),
         required=False,
         initial=True,
-        help_text=gettext_lazy("Untick on a phone that is not yours: you are signed out when the browser closes."),
+        help_text=gettext_lazy(
+            "Untick on a phone that is not yours: you are signed out when the browser closes."
+        ),
         template_name="events/includes/checkbox_field.html",
     )
 
