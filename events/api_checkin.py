@@ -8,26 +8,33 @@ user must be in the Gate staff or Organisers group.
 import copy
 import datetime as dt
 import hashlib
+import logging
+from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import DatabaseError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.security import SessionAuth
+from pydantic import AwareDatetime
+from pydantic import ValidationError as PydanticValidationError
 from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import APIToken
 
-from bookday import hotcache
+from bookday import hotcache, ratelimit
 from bookday.api import ApiError
-from events.enums import CheckInResult
-from events.models import CheckIn, EventPage, Gate
+from events.enums import CheckInMethod, CheckInResult, RegistrationStatus, Tone
+from events.models import EventPage, Gate
 from events.permissions import can_scan
-from events.services import stats
+from events.services import lookup, stats
 from events.services.checkin import CheckInError, check_in, record_walk_ins, undo
 from events.services.scanner import scanner_bundle
+
+log = logging.getLogger(__name__)
+LOOKUPS_PER_MINUTE = 30
 
 
 def _allowed(request, found):
@@ -103,9 +110,15 @@ class CheckInIn(Schema):
     event_id: int
     gate: int = Field(..., description="Gate id (see the scanner bundle)")
     client_id: str = ClientId
-    scanned_at: dt.datetime | None = Field(None, description="The device's time of the scan (offline scans)")
+    scanned_at: AwareDatetime | None = Field(
+        None, description="The device's time of the scan, with its UTC offset (offline scans)"
+    )
     headcount: int | None = Field(None, description="Admit fewer than the rest of a group")
     offline_result: CheckInResult | None = Field(None, description="What the phone decided while offline")
+    method: CheckInMethod = Field(
+        CheckInMethod.SCAN,
+        description="scan (camera or scanner gun), typed (by hand), lookup (found by name)",
+    )
 
 
 class PreviousOut(Schema):
@@ -116,16 +129,31 @@ class PreviousOut(Schema):
 
 class CheckInOut(Schema):
     result: CheckInResult
+    tone: Tone = Field(..., description="green: let in; amber: let in and notice; red: do not let in")
     admitted: int
     remaining: int
     party_size: int
+    day: dt.date | None = Field(..., description="The day the pass is for")
+    name: str = Field(..., description="The registration's name, to greet or check")
+    organisation: str
     previous: list[PreviousOut]
     checkin_id: int
     message: str = Field(..., description="The reason in the user's language, for the screen")
 
 
+class UndoIn(Schema):
+    target: str = Field(..., max_length=64, description="The client_id of the scan or walk-in to undo")
+    at: AwareDatetime | None = Field(None, description="The device's time of the undo")
+
+
+class UndoByIdIn(Schema):
+    event_id: int
+
+
 class UndoOut(Schema):
-    checkin_id: int
+    target: str
+    kind: Literal["checkin", "walkin"]
+    people: int
     undone_at: dt.datetime
 
 
@@ -133,7 +161,7 @@ class WalkInIn(Schema):
     gate: int
     count: int = Field(..., description="1 to 500 people")
     client_id: str = ClientId
-    at: dt.datetime | None = None
+    at: AwareDatetime | None = None
 
 
 class WalkInOut(Schema):
@@ -174,9 +202,11 @@ def _device(request) -> str:
     return str(token) if token else "web: " + request.headers.get("User-Agent", "")[:200]
 
 
+_STATUS = {"client_id_conflict": 409, "not_undoable": 409, "not_found": 404}
+
+
 def _refuse(error: CheckInError):
-    status = 409 if error.code in {"client_id_conflict", "not_undoable"} else 422
-    raise ApiError(status, error.code, error.message)
+    raise ApiError(_STATUS.get(error.code, 422), error.code, error.message)
 
 
 def decide(request, payload: CheckInIn) -> dict:
@@ -193,14 +223,19 @@ def decide(request, payload: CheckInIn) -> dict:
             scanned_at=payload.scanned_at,
             headcount=payload.headcount,
             offline_result=payload.offline_result or "",
+            method=payload.method,
         )
     except CheckInError as error:
         _refuse(error)
     return {
         "result": decision.result,
+        "tone": decision.tone,
         "admitted": decision.admitted,
         "remaining": decision.remaining,
         "party_size": decision.party_size,
+        "day": decision.day,
+        "name": decision.name,
+        "organisation": decision.organisation,
         "previous": decision.previous,
         "checkin_id": decision.checkin.pk,
         "message": decision.message,
@@ -217,19 +252,41 @@ def create_checkin(request, payload: CheckInIn):
     return decide(request, payload)
 
 
-@router.post(
-    "/checkins/{checkin_id}/undo/",
-    response={200: UndoOut, 404: ErrorOut, 409: ErrorOut},
-    summary="Undo a mistaken admission",
-)
-def undo_checkin(request, checkin_id: int):
-    """Only an admission of the last few minutes; the undo is recorded on the check-in."""
-    checkin = get_object_or_404(CheckIn, pk=checkin_id)
+def _undo(request, event: EventPage, **target) -> dict:
     try:
-        checkin = undo(checkin=checkin, user=request.user)
+        undone = undo(event=event, user=request.user, **target)
     except CheckInError as error:
         _refuse(error)
-    return {"checkin_id": checkin.pk, "undone_at": checkin.undone_at}
+    return {
+        "target": undone.target,
+        "kind": undone.kind,
+        "people": undone.people,
+        "undone_at": undone.undone_at,
+    }
+
+
+@router.post(
+    "/events/{event_id}/undo/",
+    response={200: UndoOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Undo the last action: a mistaken admission or walk-in count",
+)
+def undo_action(request, event_id: int, payload: UndoIn):
+    """The action is named by the client_id it was made with. Only within a few minutes of it
+    (on the device's clock when `at` is given); recorded with who undid it, never deleted.
+    Undoing twice answers the same."""
+    return _undo(request, _event(event_id, request), target=payload.target, at=payload.at)
+
+
+@router.post(
+    "/checkins/{checkin_id}/undo/",
+    response={200: UndoOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Undo a mistaken admission by its id",
+)
+def undo_checkin(request, checkin_id: int, payload: UndoByIdIn):
+    """Only an admission of `event_id` from the last few minutes; recorded on the check-in."""
+    if not 0 < checkin_id < 2**63:
+        raise ApiError(404, "not_found", _("Not found."))
+    return _undo(request, _event(payload.event_id, request), checkin_id=checkin_id)
 
 
 def count_walk_ins(request, event: EventPage, payload: WalkInIn) -> dict:
@@ -274,76 +331,128 @@ def get_scanner_bundle(request, event_id: int):
     return response
 
 
-class SyncItem(Schema):
-    type: str = Field(..., pattern="^(checkin|walkin)$")
-    client_id: str = Field(..., max_length=64)
+class SyncCheckIn(CheckInIn):
+    type: Literal["checkin"]
+
+
+class SyncWalkIn(WalkInIn):
+    type: Literal["walkin"]
     event_id: int
-    gate: int
-    code: str | None = Field(None, max_length=300)
-    scanned_at: dt.datetime | None = None
-    headcount: int | None = None
-    offline_result: CheckInResult | None = None
-    count: int | None = None
-    at: dt.datetime | None = None
+
+
+class SyncUndo(UndoIn):
+    type: Literal["undo"]
+    client_id: str = ClientId
+    event_id: int
+
+
+SYNC_TYPES = {"checkin": SyncCheckIn, "walkin": SyncWalkIn, "undo": SyncUndo}
 
 
 class SyncIn(Schema):
-    items: list[SyncItem] = Field(..., max_length=1000)
+    items: list[dict[str, Any]] = Field(
+        ...,
+        max_length=1000,
+        description="Queued actions in the order they were made: `{type: checkin, ...}` as POST "
+        "/checkins/, `{type: walkin, event_id, ...}` as POST /events/{id}/walkins/, `{type: undo, "
+        "client_id, event_id, target, at}` as POST /events/{id}/undo/",
+    )
 
 
 class SyncResult(Schema):
     client_id: str
     ok: bool
     status: int
+    final: bool = Field(
+        ..., description="true: decided by the rules, never send it again; false: retry it later"
+    )
     body: dict
 
 
-@router.post("/sync/", response={200: list[SyncResult]}, summary="Upload scans and walk-ins made offline")
+def _sync_item(request, raw: dict) -> dict:
+    """One queued action, answered as its own endpoint would; a rule's refusal is final."""
+    kind = SYNC_TYPES.get(raw.get("type"))
+    if kind is None:
+        raise ApiError(422, "invalid", _("Unknown kind of action."))
+    try:
+        item = kind.model_validate(raw)
+    except PydanticValidationError as error:
+        fields = sorted({str(part["loc"][0]) for part in error.errors() if part.get("loc")})
+        raise ApiError(
+            422, "invalid", _("The request is not valid."), {name: [] for name in fields}
+        ) from None
+    if item.type == "checkin":
+        return decide(request, item)
+    if item.type == "walkin":
+        return count_walk_ins(request, _event(item.event_id, request), item)
+    return _undo(request, _event(item.event_id, request), target=item.target, at=item.at)
+
+
+@router.post(
+    "/sync/", response={200: list[SyncResult]}, summary="Upload scans, walk-ins and undos made offline"
+)
 def sync(request, payload: SyncIn):
-    """Each item is applied on its own, with its original time; one bad item does not stop the rest.
-    The answer lists, per item, what `/checkins/` or `/walkins/` would have answered."""
+    """Each item is applied on its own, in order, with its original time; one bad item does not
+    stop the rest. Per item: `final` with what the single endpoint would have answered, or
+    `final: false` (status 503, code `retry_later`) when the server could not decide now: the
+    device keeps the item and sends it again later."""
     results = []
-    for item in payload.items:
+    for raw in payload.items:
+        client_id = str(raw.get("client_id") or "")[:64]
         try:
-            if item.type == "checkin":
-                body = decide(
-                    request,
-                    CheckInIn(
-                        code=item.code or "",
-                        event_id=item.event_id,
-                        gate=item.gate,
-                        client_id=item.client_id,
-                        scanned_at=item.scanned_at,
-                        headcount=item.headcount,
-                        offline_result=item.offline_result,
-                    ),
-                )
-            else:
-                body = count_walk_ins(
-                    request,
-                    _event(item.event_id, request),
-                    WalkInIn(gate=item.gate, count=item.count or 0, client_id=item.client_id, at=item.at),
-                )
-            results.append({"client_id": item.client_id, "ok": True, "status": 200, "body": body})
+            answer = {"ok": True, "status": 200, "final": True, "body": _sync_item(request, raw)}
         except ApiError as error:
-            results.append(
-                {
-                    "client_id": item.client_id,
-                    "ok": False,
-                    "status": error.status,
-                    "body": {"code": error.code, "message": error.message},
-                }
-            )
-        except Exception as error:  # noqa: BLE001 - validation of one item must not lose the others
-            results.append(
-                {
-                    "client_id": item.client_id,
-                    "ok": False,
-                    "status": 422,
-                    "body": {"code": "invalid", "message": str(error)[:200]},
-                }
-            )
+            body = {
+                "code": error.code,
+                "message": error.message,
+                **({"errors": error.errors} if error.errors else {}),
+            }
+            answer = {"ok": False, "status": error.status, "final": True, "body": body}
+        except DatabaseError:
+            # Not decided: the database failed (or went away) for this item. Never drop it.
+            log.exception("sync: item %s not decided", client_id)
+            body = {
+                "code": "retry_later",
+                "message": _("The server could not record this now; it will be sent again."),
+            }
+            answer = {"ok": False, "status": 503, "final": False, "body": body}
+        results.append({"client_id": client_id, **answer})
     return results
+
+
+class LookupMatch(Schema):
+    code: str
+    name: str
+    organisation: str
+    party_size: int
+    status: RegistrationStatus
+    remaining: int = Field(..., description="People of the party not in yet today (0 unless confirmed)")
+    day: dt.date
+
+
+class LookupOut(Schema):
+    results: list[LookupMatch]
+
+
+@router.get(
+    "/events/{event_id}/lookup/",
+    response={200: LookupOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Find today's registration of a visitor without their QR",
+)
+def lookup_registration(request, event_id: int, q: str = Query(..., max_length=100)):
+    """By phone number (any spelling), by name without accents, or by the last 4-6 characters of
+    the pass code: at most five registrations for today. Admit one with POST /checkins/ and
+    `method: lookup`."""
+    event = _event(event_id, request)
+    if not ratelimit.allow(f"lookup:{request.user.pk}", LOOKUPS_PER_MINUTE):
+        raise ApiError(429, "rate_limited", _("Too many searches. Wait a minute and try again."))
+    try:
+        results = lookup.find(event=event, query=q, day=timezone.localdate())
+    except ValueError:
+        raise ApiError(
+            422, "invalid", _("Type at least 3 characters."), {"q": [_("Type at least 3 characters.")]}
+        ) from None
+    return {"results": results}
 
 
 class TotalsOut(Schema):

@@ -31,6 +31,7 @@ class RegistrationSource(models.TextChoices):
 
 class CheckInResult(models.TextChoices):
     ADMITTED = "admitted", _("Admitted")
+    REENTRY = "reentry", _("Re-entry")
     ALREADY_ADMITTED = "already_admitted", _("Already admitted today")
     INVALID = "invalid", _("No such pass")
     CANCELLED = "cancelled", _("Registration cancelled")
@@ -38,3 +39,19 @@ class CheckInResult(models.TextChoices):
     WRONG_EVENT = "wrong_event", _("Pass for another event")
     WRONG_DAY = "wrong_day", _("Pass for another day")
     NOT_OPEN = "not_open", _("Outside opening hours")
+
+
+class CheckInMethod(models.TextChoices):
+    """How the gate found the pass: a manual admission is recorded as such."""
+
+    SCAN = "scan", _("QR scanned")
+    TYPED = "typed", _("Code typed in")
+    LOOKUP = "lookup", _("Found by name or phone")
+
+
+class Tone(models.TextChoices):
+    """What the scanner's screen tells staff, one meaning each (twin in scanner/decide.js)."""
+
+    GREEN = "green", _("Let them in")
+    AMBER = "amber", _("Let them in, and notice")
+    RED = "red", _("Do not let them in")

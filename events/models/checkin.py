@@ -9,7 +9,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.enums import CheckInResult
+from events.enums import CheckInMethod, CheckInResult
 
 
 class Gate(models.Model):
@@ -41,6 +41,11 @@ class CheckInQuerySet(models.QuerySet):
     def flagged(self):
         return self.filter(flagged=True)
 
+    def re_entries(self):
+        """Scans of a pass whose whole party was already in that day: let back in (re-entry
+        allowed) or refused. Not visits."""
+        return self.filter(result__in=[CheckInResult.REENTRY, CheckInResult.ALREADY_ADMITTED])
+
 
 class CheckIn(models.Model):
     """One scan at a gate and the decision taken, refusals included (the audit trail)."""
@@ -60,6 +65,9 @@ class CheckIn(models.Model):
         related_name="checkins",
     )
     code = models.CharField(_("code scanned"), max_length=300)
+    method = models.CharField(
+        _("how"), max_length=10, choices=CheckInMethod.choices, default=CheckInMethod.SCAN
+    )
     result = models.CharField(_("result"), max_length=20, choices=CheckInResult.choices)
     admitted = models.PositiveSmallIntegerField(_("people admitted"), default=0)
     day = models.DateField(_("day"))
@@ -75,6 +83,10 @@ class CheckIn(models.Model):
     device = models.CharField(_("device"), max_length=255, blank=True)
     client_id = models.CharField(_("client id"), max_length=64, unique=True)
     request_fingerprint = models.CharField(max_length=64, editable=False)
+    # What the first request was answered beyond the row's own columns (people still to come,
+    # party size, earlier admissions, the pass's day), so that a retry with the same client_id
+    # gets the same answer whatever happened since.
+    answer = models.JSONField(default=dict, editable=False)
     # Scans decided on the phone while offline and uploaded later.
     offline_result = models.CharField(
         _("decided offline as"), max_length=20, choices=CheckInResult.choices, blank=True
@@ -125,6 +137,15 @@ class CheckIn(models.Model):
         return f"{self.get_result_display()} — {self.gate} {timezone.localtime(self.scanned_at):%d/%m %H:%M}"
 
 
+class WalkInQuerySet(models.QuerySet):
+    def counted(self):
+        """Walk-ins that count: not undone."""
+        return self.filter(undone_at__isnull=True)
+
+    def people(self) -> int:
+        return self.aggregate(n=Sum("count"))["n"] or 0
+
+
 class WalkIn(models.Model):
     """Visitors who came in without a pass, counted at a gate with one tap."""
 
@@ -147,13 +168,26 @@ class WalkIn(models.Model):
     )
     device = models.CharField(_("device"), max_length=255, blank=True)
     client_id = models.CharField(_("client id"), max_length=64, unique=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = WalkInQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("walk-in")
         verbose_name_plural = _("walk-ins")
         ordering = ["-at"]
         indexes = [
-            models.Index(fields=["event", "day", "gate", "at"], include=["count"], name="walkin_stats")
+            models.Index(
+                fields=["event", "day", "gate", "at"], include=["count", "undone_at"], name="walkin_stats"
+            )
         ]
         constraints = [models.CheckConstraint(condition=Q(count__gte=1), name="walk_in_count_positive")]
 

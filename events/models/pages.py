@@ -117,6 +117,14 @@ class EventPage(BasePage):
         default=False,
         help_text=_("Gate scanners refuse passes outside the opening hours."),
     )
+    allow_reentry = models.BooleanField(
+        _("allow re-entry on the same day"),
+        default=False,
+        help_text=_(
+            "Visitors whose pass was already used today may go out and come back in; a re-entry "
+            "is counted as such, not as a new visit."
+        ),
+    )
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
     objects = PageManager.from_queryset(EventPageQuerySet)()
@@ -130,6 +138,7 @@ class EventPage(BasePage):
                 FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
                 FieldRowPanel([FieldPanel("opening_time"), FieldPanel("closing_time")]),
                 FieldPanel("enforce_opening_hours"),
+                FieldPanel("allow_reentry"),
             ],
             heading=_("Dates and opening hours"),
         ),

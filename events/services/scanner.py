@@ -10,8 +10,9 @@ import hmac
 import json
 
 from django.conf import settings
-from django.db.models import IntegerField, OuterRef, Subquery, Sum
+from django.db.models import CharField, DateTimeField, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from events.enums import RegistrationStatus
 from events.models import CheckIn, EventPage, Pass
@@ -34,18 +35,26 @@ def code_digest(salt: str, code: str) -> str:
 def scanner_bundle(event: EventPage) -> bytes:
     """The bundle as JSON bytes; identical input gives identical bytes (for the ETag)."""
     salt = bundle_salt(event)
-    admitted = (
-        CheckIn.objects.counted()
-        .filter(entry_pass=OuterRef("pk"), day=OuterRef("registration__day__date"))
-        .values("entry_pass")
-        .annotate(n=Sum("admitted"))
-        .values("n")
+    on_its_day = CheckIn.objects.counted().filter(
+        entry_pass=OuterRef("pk"), day=OuterRef("registration__day__date")
     )
+    admitted = on_its_day.values("entry_pass").annotate(n=Sum("admitted")).values("n")
+    last = on_its_day.order_by("-scanned_at")
     rows = (
         Pass.objects.filter(registration__event=event)
-        .annotate(used=Coalesce(Subquery(admitted, output_field=IntegerField()), 0))
+        .annotate(
+            used=Coalesce(Subquery(admitted, output_field=IntegerField()), 0),
+            last_at=Subquery(last.values("scanned_at")[:1], output_field=DateTimeField()),
+            last_gate=Subquery(last.values("gate__name")[:1], output_field=CharField()),
+        )
         .values_list(
-            "code", "registration__party_size", "registration__day__date", "registration__status", "used"
+            "code",
+            "registration__party_size",
+            "registration__day__date",
+            "registration__status",
+            "used",
+            "last_at",
+            "last_gate",
         )
         .order_by("pk")
     )
@@ -57,12 +66,20 @@ def scanner_bundle(event: EventPage) -> bytes:
             "opens": event.opening_time.strftime("%H:%M"),
             "closes": event.closing_time.strftime("%H:%M"),
             "enforce_opening_hours": event.enforce_opening_hours,
+            "allow_reentry": event.allow_reentry,
         },
         "gates": [{"id": gate.pk, "name": gate.name} for gate in event.gates.all()],
         "salt": salt,
         "passes": [
-            {"h": code_digest(salt, code), "p": party, "d": day.isoformat(), "s": STATUS[status], "a": used}
-            for code, party, day, status, used in rows
+            _entry(salt, code, party, day, status, used, last_at, last_gate)
+            for code, party, day, status, used, last_at, last_gate in rows
         ],
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _entry(salt, code, party, day, status, used, last_at, last_gate) -> dict:
+    entry = {"h": code_digest(salt, code), "p": party, "d": day.isoformat(), "s": STATUS[status], "a": used}
+    if last_at:  # when and where it was last used on its day, for the refusal's reason
+        entry.update(t=timezone.localtime(last_at).strftime("%H:%M"), g=last_gate)
+    return entry

@@ -54,8 +54,10 @@ def gate_totals(*, event: EventPage, gate: Gate, day: dt.date) -> dict:
         .filter(event=event, day=day)
         .aggregate(event=Sum("admitted", default=0), gate=Sum("admitted", filter=at_gate, default=0))
     )
-    walk_ins = WalkIn.objects.filter(event=event, day=day).aggregate(
-        event=Sum("count", default=0), gate=Sum("count", filter=at_gate, default=0)
+    walk_ins = (
+        WalkIn.objects.counted()
+        .filter(event=event, day=day)
+        .aggregate(event=Sum("count", default=0), gate=Sum("count", filter=at_gate, default=0))
     )
     return {
         "day": day,
@@ -170,7 +172,9 @@ class EventFigures:
 # --- the rules, once -------------------------------------------------------------------------
 
 COUNTED = Q(result=CheckInResult.ADMITTED, undone_at__isnull=True)
-RE_ENTRY = Q(result=CheckInResult.ALREADY_ADMITTED)
+RE_ENTRY = Q(
+    result__in=[CheckInResult.REENTRY, CheckInResult.ALREADY_ADMITTED]
+)  # as CheckIn.objects.re_entries()
 
 
 def organisation_type() -> Case:
@@ -282,7 +286,7 @@ def _event_figures(event: EventPage, *, day: dt.date | None, today: dt.date | No
 
     # Gates: passes admitted and refused re-entries, by day, gate and hour (small grouped rows).
     checkins = CheckIn.objects.filter(COUNTED | RE_ENTRY, event=event)
-    walk_ins = WalkIn.objects.filter(event=event)
+    walk_ins = WalkIn.objects.counted().filter(event=event)
     if day:
         checkins, walk_ins = checkins.filter(day=day), walk_ins.filter(day=day)
     rows = (
@@ -467,7 +471,7 @@ def headline(event: EventPage) -> dict:
     from publishers.models import Exhibitor
 
     admitted = CheckIn.objects.filter(COUNTED, event=event).aggregate(n=Sum("admitted", default=0))["n"]
-    walk_ins = WalkIn.objects.filter(event=event).aggregate(n=Sum("count", default=0))["n"]
+    walk_ins = WalkIn.objects.counted().filter(event=event).aggregate(n=Sum("count", default=0))["n"]
     books = listings_on_display(event).aggregate(**book_totals())
     return {
         "visits": admitted + walk_ins,

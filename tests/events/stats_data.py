@@ -88,7 +88,7 @@ def build_known_event(parent) -> KnownEvent:
     assert scan(gate_a, r3, at(d2, 14, 0), headcount=5).admitted == 5
     mistaken = scan(gate_b, r3, at(d2, 14, 2))
     assert mistaken.admitted == 3
-    undo(checkin=mistaken.checkin)
+    undo(event=event, target=mistaken.checkin.client_id)
     assert scan(gate_b, r5, at(d2, 15, 45)).admitted == 2
     assert scan(gate_a, r4, at(d2, 15, 50)).result == "cancelled"
     Registration.objects.filter(pk=r1.pk).update(day=EventDay.objects.get(event=event, date=d2))

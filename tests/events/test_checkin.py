@@ -131,15 +131,16 @@ def test_the_same_client_id_returns_the_first_answer(event, gate, today_pass):
 
 def test_undo_is_recorded_and_frees_the_pass(event, gate, today_pass, admin_user):
     admitted = scan(event, gate, today_pass.code).checkin
-    undone = undo(checkin=admitted, user=admin_user)
-    assert undone.undone_at and undone.undone_by == admin_user
-    assert CheckIn.objects.filter(pk=admitted.pk).exists()  # kept, not deleted
+    undone = undo(event=event, target=admitted.client_id, user=admin_user)
+    assert (undone.kind, undone.people) == ("checkin", 1)
+    row = CheckIn.objects.get(pk=admitted.pk)  # kept, not deleted
+    assert row.undone_at == undone.undone_at and row.undone_by == admin_user
     assert scan(event, gate, today_pass.code).result == CheckInResult.ADMITTED
     with pytest.raises(CheckInError):
-        undo(checkin=scan(event, gate, "A" * 26).checkin)  # a refusal cannot be undone
+        undo(event=event, target=scan(event, gate, "A" * 26).checkin.client_id)  # a refusal cannot be undone
     late = scan(event, gate, today_pass.code).checkin
     with pytest.raises(CheckInError) as error:
-        undo(checkin=late, now=timezone.now() + dt.timedelta(minutes=6))
+        undo(event=event, checkin_id=late.pk, now=timezone.now() + dt.timedelta(minutes=6))
     assert error.value.code == "not_undoable"
 
 
@@ -200,7 +201,7 @@ def test_gate_totals_count_people_with_and_without_a_pass(event, gate, today_pas
     ).registration.entry_pass
     scan(event, gate, today_pass.code)
     undone = scan(event, other_gate, group.code, headcount=10).checkin
-    undo(checkin=undone)
+    undo(event=event, target=undone.client_id)
     scan(event, other_gate, group.code, headcount=12)
     record_walk_ins(event=event, gate=gate, count=5, client_id="walk-a-000001")
     record_walk_ins(event=event, gate=other_gate, count=2, client_id="walk-b-000001")

@@ -142,10 +142,11 @@ def test_undo_through_the_api(client, event, gate, token, today_pass):
     checkin_id = post(client, "/checkins/", scan_body(event, gate, today_pass.code), token).json()[
         "checkin_id"
     ]
-    response = post(client, f"/checkins/{checkin_id}/undo/", {}, token)
+    response = post(client, f"/checkins/{checkin_id}/undo/", {"event_id": event.pk}, token)
     assert response.status_code == 200 and response.json()["undone_at"]
+    assert response.json()["kind"] == "checkin" and response.json()["people"] == 3
     refused = post(client, "/checkins/", scan_body(event, gate, "A" * 26, "phone1-00000009"), token).json()
-    assert post(client, f"/checkins/{refused['checkin_id']}/undo/", {}, token).status_code == 409
+    assert post(client, f"/checkins/{refused['checkin_id']}/undo/", {"event_id": event.pk}, token).status_code == 409
 
 
 def test_walk_ins(client, event, gate, token):
@@ -172,6 +173,7 @@ def test_scanner_bundle_has_hashes_not_codes_and_an_etag(client, event, gate, to
     digest = hashlib.sha256((bundle["salt"] + today_pass.code).encode()).hexdigest()[:32]
     entry = next(p for p in bundle["passes"] if p["h"] == digest)
     assert entry == {"h": digest, "p": 3, "d": timezone.localdate().isoformat(), "s": "c", "a": 0}
+    assert bundle["event"]["allow_reentry"] is False
     assert bundle["gates"] == [{"id": gate.pk, "name": "Cổng A"}]
     unchanged = client.get(
         f"/api/v1/events/{event.pk}/scanner-bundle/",
@@ -184,7 +186,9 @@ def test_scanner_bundle_has_hashes_not_codes_and_an_etag(client, event, gate, to
         headers={"authorization": f"Bearer {token}", "if-none-match": response["ETag"]},
     )
     assert changed.status_code == 200
-    assert next(p for p in changed.json()["passes"] if p["h"] == digest)["a"] == 3
+    used = next(p for p in changed.json()["passes"] if p["h"] == digest)
+    assert used["a"] == 3 and used["g"] == "Cổng A"  # when and where, for the refusal's reason
+    assert used["t"] == timezone.localtime(CheckIn.objects.get().scanned_at).strftime("%H:%M")
 
 
 def test_sync_applies_good_items_and_reports_bad_ones(client, event, gate, token, today_pass):
@@ -228,11 +232,11 @@ def test_sync_applies_good_items_and_reports_bad_ones(client, event, gate, token
     response = post(client, "/sync/", {"items": items}, token)
     assert response.status_code == 200
     results = response.json()
-    assert [(r["client_id"], r["ok"], r["status"]) for r in results] == [
-        ("phone1-off-0001", True, 200),
-        ("phone1-off-0002", False, 422),
-        ("phone1-off-0003", True, 200),
-        ("phone1-off-0004", True, 200),
+    assert [(r["client_id"], r["ok"], r["status"], r["final"]) for r in results] == [
+        ("phone1-off-0001", True, 200, True),
+        ("phone1-off-0002", False, 422, True),
+        ("phone1-off-0003", True, 200, True),
+        ("phone1-off-0004", True, 200, True),
     ]
     assert results[1]["body"]["code"] == "unknown_gate"
     assert results[3]["body"]["result"] == "already_admitted"
