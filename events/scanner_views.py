@@ -71,10 +71,10 @@ def ui_strings() -> dict[str, str]:
         "result_messages": {str(code): str(message) for code, message in MESSAGES.items()},
         "status_names": {str(status): str(status.label) for status in RegistrationStatus},
         # Offline twins of the server's detailed messages (events.services.checkin).
-        "wrong_day_on": _("This pass is for %(day)s."),
-        "used_at": _("Already used at %(time)s at %(gate)s."),
-        "reentry_at": _("Re-entry: came in at %(time)s at %(gate)s."),
-        "reentry": _("Re-entry: this pass came in earlier today."),
+        # (The same msgids as the server's, so both say it in the same words.)
+        "wrong_day_on": _("This pass is for %(day)s. Do not admit today."),
+        "used_at": _("Already used today at %(time)s at %(gate)s. Do not admit."),
+        "reentry_at": _("Re-entry: first came in at %(time)s at %(gate)s."),
         "admit_one": _("Admit 1 person"),
         "admit": _("Admit %(n)s people"),
         "refuse": _("Do not admit"),

@@ -17,7 +17,6 @@ function offlineMessage(outcome, s) {
   if (outcome.result === "wrong_day" && outcome.day) return fmt(s.wrong_day_on, { day: dayMonthYear(outcome.day) });
   if (last?.time && outcome.result === "already_admitted") return fmt(s.used_at, last);
   if (last?.time && outcome.result === "reentry") return fmt(s.reentry_at, last);
-  if (outcome.result === "reentry") return s.reentry;
   return s.result_messages[outcome.result] || "";
 }
 
