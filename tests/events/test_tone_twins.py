@@ -17,6 +17,10 @@ def test_the_table_covers_every_result_and_tone():
     assert {case["tone"] for case in CASES} == set(Tone.values)
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case['result']}-{case['remaining']}-{case['earlier']}")
+def _name(case: dict) -> str:
+    return f"{case['result']}-{case['remaining']}-{case['earlier']}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=_name)
 def test_the_service_gives_the_tone_of_the_table(case):
     assert tone(case["result"], case["remaining"], case["earlier"]) == case["tone"]

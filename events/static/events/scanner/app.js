@@ -513,6 +513,8 @@ function renderTotals() {
 // --- network state -------------------------------------------------------------------------
 
 function setOnline(online) {
+  // An answer to a request sent before the network dropped does not make the phone online.
+  if (online && !navigator.onLine) return;
   if (state.online === online) return;
   state.online = online;
   view.setNetwork(online, state.queued.length);
@@ -621,7 +623,10 @@ async function main() {
   state.db = await openStore();
   admissions = new Admissions(state.db);
   await admissions.load();
-  queue = new Queue({ db: state.db, api, onSettled: settled, onFailure: uploadFailed, onChange: refreshQueue });
+  queue = new Queue({
+    db: state.db, api, onSettled: settled, onFailure: uploadFailed, onChange: refreshQueue,
+    connected: () => navigator.onLine,
+  });
   wire();
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(config.service_worker, { scope: config.scope })

@@ -54,10 +54,14 @@ export class Queue {
   /**
    * db: the store (store.js); api: makeApi(); onSettled({done, rejected, retry}) after each
    * answered batch; onFailure(status | null) after a whole-request failure (null: no answer);
-   * onChange() whenever the queue may have changed.
+   * onChange() whenever the queue may have changed; connected() false: no try (the device
+   * knows it has no network).
    */
-  constructor({ db, api, onSettled = async () => {}, onFailure = () => {}, onChange = () => {}, now = () => Date.now(), timers = globalThis }) {
-    Object.assign(this, { db, api, onSettled, onFailure, onChange, now, timers });
+  constructor({
+    db, api, onSettled = async () => {}, onFailure = () => {}, onChange = () => {}, connected = () => true,
+    now = () => Date.now(), timers = globalThis,
+  }) {
+    Object.assign(this, { db, api, onSettled, onFailure, onChange, connected, now, timers });
     this.failures = 0;
     this.nextAt = 0;
     this.running = null;
@@ -84,7 +88,7 @@ export class Queue {
   /**
    * Uploads the queue. While an upload runs, a second call waits for it and then uploads what
    * was added meanwhile. `force` ignores the back-off (a tap on "Upload now", the network back).
-   * Resolves with "empty", "done", "waiting" (backing off), "retry" or "failed".
+   * Resolves with "empty", "done", "waiting" (backing off), "offline", "retry" or "failed".
    */
   flush({ force = false } = {}) {
     if (this.running) {
@@ -108,6 +112,7 @@ export class Queue {
   }
 
   async upload(force) {
+    if (!this.connected()) return "offline";
     if (!force && this.wait() > 0) return "waiting";
     let state = "empty";
     for (;;) {
