@@ -390,11 +390,11 @@ def test_groups_walk_ins_totals_undo_and_opening_offline(
     assert page.locator("#t-event-visits").inner_text() == "21"
 
     # Undo: the LAST action was the 12 walk-ins, not the group; the button names it and asks first.
-    label = vi("Undo: %(what)s", what=vi("%(n)s visitors without registration", n=12))
-    assert page.locator("#undo").inner_text() == label
+    what = vi("%(n)s visitors without registration", n=12)
+    assert page.locator("#undo").inner_text() == vi("Undo: %(what)s", what=what)
     page.locator("#undo").click()
     page.locator("#confirm").wait_for()
-    assert page.locator("#confirm-text").inner_text() == label
+    assert page.locator("#confirm-text").inner_text() == what
     page.screenshot(path=str(shots / "undo-confirm-360.png"))
     page.locator("#confirm-yes").click()
     page.wait_for_selector("#undo-box", state="hidden")

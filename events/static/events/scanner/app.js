@@ -379,7 +379,7 @@ function renderUndo() {
 async function undoLast() {
   const action = actions.undoable(Date.now(), config.undo_seconds);
   if (!action) return renderUndo();
-  if (!(await view.confirmUndo(undoLabel(action, strings, at)))) return;
+  if (!(await view.confirmUndo(describeAction(action, strings, at)))) return;
   if (actions.undoable(Date.now(), config.undo_seconds)?.client_id !== action.client_id) return renderUndo();
   // Its own queued item naming its target: whatever upload is running, it is sent after it.
   const item = {
