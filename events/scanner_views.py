@@ -127,7 +127,7 @@ def ui_strings() -> dict[str, str]:
         "totals_updated": _("Updated %(time)s"),
         "lookup_party_one": _("1 person"),
         "lookup_party": _("%(n)s people"),
-        "lookup_all_in": _("everyone already came in today"),
+        "lookup_all_in": _("already came in today"),
         "lookup_remaining": _("%(n)s still to come"),
         "lookup_offline": _("Looking a visitor up needs the network, and there is none now."),
         "lookup_short": _("Type at least 3 letters or digits (4 of the pass code)."),

@@ -30,7 +30,7 @@ const STRINGS = {
   result_messages: { admitted: "Chào mừng!", waiting: "Danh sách chờ: chưa xác nhận." },
   lookup_party: "%(n)s người",
   lookup_party_one: "1 người",
-  lookup_all_in: "đã vào đủ hôm nay",
+  lookup_all_in: "đã vào hôm nay",
   lookup_remaining: "còn %(n)s người",
   status_names: { waiting: "Danh sách chờ", cancelled: "Đã hủy" },
 };
@@ -114,6 +114,11 @@ test("the answer's texts: colour, title and the reason in words", () => {
   assert.deepEqual([green.tone, green.title, green.name], ["green", "Cho vào 1 người", "Trần Văn Bình"]);
   const group = describeAnswer({ result: "admitted", admitted: 3, remaining: 2, party_size: 5, previous: [] }, STRINGS, zone);
   assert.deepEqual([group.tone, group.title, group.facts], ["amber", "Cho vào 3 người", ["Đã vào: 3/5", "2 người còn có thể vào."]]);
+  // The server's message says who is still to come: not said twice.
+  const told = describeAnswer({ result: "admitted", admitted: 3, remaining: 2, party_size: 5, message: "Đã cho 3 người vào; còn 2 người." }, STRINGS, zone);
+  assert.deepEqual(told.facts, ["Đã vào: 3/5"]);
+  // No party count on a refusal where it does not help.
+  assert.deepEqual(describeAnswer({ result: "wrong_day", day: "2026-12-04", party_size: 4, remaining: 4 }, STRINGS, zone).facts, []);
   const waiting = describeAnswer({ result: "waiting", admitted: 0, remaining: 1, party_size: 1 }, STRINGS, zone);
   assert.deepEqual([waiting.tone, waiting.title, waiting.message], ["red", "Không cho vào", "Danh sách chờ: chưa xác nhận."]);
   // Offline, the phone words the reasons like the server.
@@ -132,6 +137,6 @@ test("the answer's texts: colour, title and the reason in words", () => {
 test("a looked-up registration says its party size and what stands in the way", () => {
   assert.equal(matchFacts({ party_size: 5, status: "confirmed", remaining: 5 }, STRINGS), "5 người");
   assert.equal(matchFacts({ party_size: 5, status: "confirmed", remaining: 2 }, STRINGS), "5 người · còn 2 người");
-  assert.equal(matchFacts({ party_size: 1, status: "confirmed", remaining: 0 }, STRINGS), "1 người · đã vào đủ hôm nay");
+  assert.equal(matchFacts({ party_size: 1, status: "confirmed", remaining: 0 }, STRINGS), "1 người · đã vào hôm nay");
   assert.equal(matchFacts({ party_size: 2, status: "waiting", remaining: 2 }, STRINGS), "2 người · Danh sách chờ");
 });

@@ -10,6 +10,7 @@ const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => set
 const ICONS = { green: "✓", amber: "!", red: "✕" };
 // The next scan is ready without a tap: admissions go quickly, anything to read stays longer.
 const SHOWN_FOR = { green: 2000, amber: 3500, red: 4500 };
+const QUESTION_GRACE = 400; // ms after a question opens during which it takes no "yes"
 
 /** The reason for an answer decided on the phone, as the server would word it. */
 function offlineMessage(outcome, s) {
@@ -35,10 +36,14 @@ export function describe(outcome, s, timeZone) {
     else if (outcome.result === "reentry") title = s.reentry_title;
     else title = s.refuse;
   }
+  // A group's count where it helps at the gate (not on a pass for another day, say); the rest
+  // still to come unless the server's message says it already.
   const facts = [];
-  if (outcome.party_size > 1 && outcome.result) {
+  if (outcome.party_size > 1 && (tone !== "red" || outcome.result === "already_admitted")) {
     facts.push(fmt(s.in_of_party, { in: outcome.party_size - outcome.remaining, party: outcome.party_size }));
-    if (outcome.result === "admitted" && outcome.remaining > 0) facts.push(plural(s, "still_to_come", outcome.remaining));
+    if (outcome.result === "admitted" && outcome.remaining > 0 && !outcome.message) {
+      facts.push(plural(s, "still_to_come", outcome.remaining));
+    }
   }
   const previous = [];
   if (outcome.result === "admitted") {
@@ -129,12 +134,33 @@ export class View {
     return this.modal($("confirm"), $("confirm-yes")).then((value) => value === "yes");
   }
 
+  /**
+   * Opens a question. The Enter that submitted a code (typed, or a scanner gun's) can land just
+   * after the dialog opens: a "yes" by keyboard in its first moments is ignored, so nobody admits
+   * a whole group or undoes something without having seen the question.
+   */
   modal(dialog, focus) {
+    const openedAt = performance.now();
+    const form = dialog.querySelector("form");
+    let tapped = false; // a tap is always someone who saw the question
+    const tap = () => {
+      tapped = true;
+    };
+    const early = (event) => {
+      const no = ["cancel", "no"].includes(event.submitter?.value);
+      if (!tapped && !no && performance.now() - openedAt < QUESTION_GRACE) event.preventDefault();
+    };
+    dialog.addEventListener("pointerdown", tap);
+    form.addEventListener("submit", early);
     dialog.returnValue = "";
     dialog.showModal();
     focus.focus();
     return new Promise((resolve) => {
-      dialog.addEventListener("close", () => resolve(dialog.returnValue), { once: true });
+      dialog.addEventListener("close", () => {
+        form.removeEventListener("submit", early);
+        dialog.removeEventListener("pointerdown", tap);
+        resolve(dialog.returnValue);
+      }, { once: true });
     });
   }
 
