@@ -26,6 +26,7 @@ from wagtail.models import APIToken
 
 from bookday import hotcache, ratelimit
 from bookday.api import ApiError
+from bookday.validators import CleanLine
 from events.enums import CheckInMethod, CheckInResult, RegistrationStatus, Tone
 from events.models import EventPage, Gate
 from events.permissions import can_scan
@@ -106,7 +107,7 @@ ClientId = Field(
 
 
 class CheckInIn(Schema):
-    code: str = Field(..., max_length=300, description="The pass code or the full pass URL from the QR")
+    code: CleanLine = Field(..., max_length=300, description="The pass code or the full pass URL from the QR")
     event_id: int
     gate: int = Field(..., description="Gate id (see the scanner bundle)")
     client_id: str = ClientId
@@ -439,7 +440,7 @@ class LookupOut(Schema):
     response={200: LookupOut, 422: ErrorOut, 429: ErrorOut},
     summary="Find today's registration of a visitor without their QR",
 )
-def lookup_registration(request, event_id: int, q: str = Query(..., max_length=100)):
+def lookup_registration(request, event_id: int, q: CleanLine = Query(..., max_length=100)):
     """By phone number (any spelling), by name without accents, or by the last 4-6 characters of
     the pass code: at most five registrations for today. Admit one with POST /checkins/ and
     `method: lookup`."""

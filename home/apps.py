@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+from wagtail.users.apps import WagtailUsersAppConfig
 
 
 def grant_new_permissions(sender, apps=global_apps, **kwargs):
@@ -12,6 +13,7 @@ def grant_new_permissions(sender, apps=global_apps, **kwargs):
 
 
 class HomeConfig(AppConfig):
+    default = True  # this module holds StaffUsersConfig too
     name = "home"
     verbose_name = _("Site")
 
@@ -22,7 +24,14 @@ class HomeConfig(AppConfig):
 
         from wagtail.signals import page_published, page_unpublished
 
+        import bookday.checks  # noqa: F401 - registers the deployment checks
         from bookday.middleware import PublicPageCacheMiddleware
 
         page_published.connect(PublicPageCacheMiddleware.clear, dispatch_uid="bookday_pagecache_publish")
         page_unpublished.connect(PublicPageCacheMiddleware.clear, dispatch_uid="bookday_pagecache_unpublish")
+
+
+class StaffUsersConfig(WagtailUsersAppConfig):
+    """wagtail.users, with staff accounts kept within what the editing user may grant."""
+
+    user_viewset = "home.users.UserViewSet"

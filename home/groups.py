@@ -1,6 +1,8 @@
 """The staff groups Bookday relies on, and what each may do.
 
-- Organisers: everything in the admin, every page, image and document, user accounts.
+- Organisers: everything in the admin, every page, image and document, and the accounts of the
+  staff they need (editors, gate staff); never superusers, other organisers or the groups'
+  permissions, so an organiser cannot raise anyone's rights, their own included.
 - Editors: pages, images and documents only.
 - Gate staff: no admin access; the scanner (a later feature) checks membership of this group.
 
@@ -11,6 +13,19 @@ models added later are granted to Organisers too.
 ORGANISERS = "Organisers"
 EDITORS = "Editors"
 GATE_STAFF = "Gate staff"
+# The groups an organiser may give or take away: below their own rights.
+MANAGED_BY_ORGANISERS = [EDITORS, GATE_STAFF]
+# Permissions that would let an organiser raise rights: editing groups and raw permissions.
+ESCALATING_PERMISSIONS = {
+    "auth": [
+        "add_group",
+        "change_group",
+        "delete_group",
+        "add_permission",
+        "change_permission",
+        "delete_permission",
+    ]
+}
 
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"]
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
@@ -59,6 +74,10 @@ def sync_groups(apps) -> None:
 
     access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     organisers.permissions.add(*Permission.objects.filter(content_type__app_label__in=ORGANISER_APPS))
+    for app_label, codenames in ESCALATING_PERMISSIONS.items():
+        organisers.permissions.remove(
+            *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+        )
     editors.permissions.add(access_admin)
 
     root_page = Page.objects.filter(depth=1).first()
@@ -78,3 +97,14 @@ def sync_groups(apps) -> None:
                     GroupCollectionPermission.objects.get_or_create(
                         group=group, collection=root_collection, permission=perm
                     )
+
+
+def can_manage_account(actor, target) -> bool:
+    """Whether ``actor`` may edit or delete ``target``'s account in the admin: superusers any;
+    others only accounts that are not superusers, not their own (that is the account page),
+    and in no group but those MANAGED_BY_ORGANISERS."""
+    if actor.is_superuser:
+        return True
+    if target.is_superuser or target.pk == actor.pk:
+        return False
+    return not target.groups.exclude(name__in=MANAGED_BY_ORGANISERS).exists()

@@ -86,16 +86,17 @@ def test_production_refuses_a_missing_or_weak_secret_key(key):
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_production_passes_the_deployment_checklist():
-    unsafe = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+def deploy_check(**settings):
+    unsafe = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "PROXY_COUNT"}
     env = {k: v for k, v in os.environ.items() if k not in unsafe}
     env.update(
         DJANGO_SETTINGS_MODULE="bookday.settings.production",
         SECRET_KEY=GOOD_KEY,
         ALLOWED_HOSTS="ngaysach.example.vn",
         BASE_URL="https://ngaysach.example.vn",
+        **settings,
     )
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -103,5 +104,16 @@ def test_production_passes_the_deployment_checklist():
         text=True,
         timeout=120,
     )
+
+
+def test_production_passes_the_deployment_checklist():
+    result = deploy_check(PROXY_COUNT="1")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deployment_checklist_fails_behind_a_proxy_without_proxy_count():
+    # Every visitor would share the proxy's address, and so one rate-limit counter.
+    result = deploy_check()
+    assert result.returncode != 0
+    assert "bookday.E001" in result.stderr + result.stdout

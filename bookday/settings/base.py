@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.sites",
-    "wagtail.users",
+    "home.apps.StaffUsersConfig",  # wagtail.users, within what the editing user may grant
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
