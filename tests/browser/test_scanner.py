@@ -358,6 +358,13 @@ def test_groups_walk_ins_totals_undo_and_opening_offline(
     context, page = new_phone(browser, live_server, staff)
     start_scanning(page, live_server)
     assert page.locator("#where").inner_text() == f"Cổng A · {event.title}"
+    # This browser has no camera: the message and its button take the viewfinder's place.
+    page.wait_for_selector("#camera[data-state=off]")
+    assert page.locator(".camera__view").is_hidden()
+    status, toggle = page.locator("#camera-status"), page.locator("#camera-toggle")
+    assert status.inner_text() == vi("No camera found. Type the code below.")
+    a, b = status.bounding_box(), toggle.bounding_box()
+    assert a["y"] + a["height"] <= b["y"] or a["x"] + a["width"] <= b["x"]  # side by side or stacked
     page.screenshot(path=str(shots / "scanner-360.png"), full_page=True)
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
@@ -596,8 +603,13 @@ def test_a_new_volunteer_signs_in_looks_up_a_visitor_and_uses_a_scanner_gun(
     )
     context.set_offline(False)
 
+    assert page_errors(page) == []
+    # A failure inside the page is shown to staff, not swallowed.
+    page.evaluate("setTimeout(() => { Promise.reject(new Error('lỗi thử')); }, 0)")
+    page.wait_for_selector("#app-error:not([hidden])")
+    assert "lỗi thử" in page.locator("#app-error-text").inner_text()
+
     # Signing out returns to the sign-in page.
     page.get_by_role("button", name=vi("Log out")).click()
     page.wait_for_url(live_server.url + "/scan/login/")
-    assert page_errors(page) == []
     context.close()
