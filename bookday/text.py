@@ -19,3 +19,9 @@ def slugify_vi(value: str, max_length: int | None = None) -> str:
 def fold(value: str) -> str:
     """Lower-case ASCII form of a text, for accent-insensitive matching ("Đường" ~ "duong")."""
     return anyascii(str(value)).casefold()
+
+
+def mask_email(address: str) -> str:
+    """ "huong@gmail.com" -> "h***@gmail.com": enough to recognise one's own address, no more."""
+    local, _at, domain = str(address).partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils import timezone
@@ -26,7 +27,7 @@ from wagtail.models import APIToken
 
 from bookday import hotcache, ratelimit
 from bookday.api import ApiError
-from bookday.validators import CleanLine
+from bookday.validators import CleanLine, reject_control_characters
 from events.enums import CheckInMethod, CheckInResult, RegistrationStatus, Tone
 from events.models import EventPage, Gate
 from events.permissions import can_scan
@@ -440,13 +441,17 @@ class LookupOut(Schema):
     response={200: LookupOut, 422: ErrorOut, 429: ErrorOut},
     summary="Find today's registration of a visitor without their QR",
 )
-def lookup_registration(request, event_id: int, q: CleanLine = Query(..., max_length=100)):
+def lookup_registration(request, event_id: int, q: str = Query(..., max_length=100)):
     """By phone number (any spelling), by name without accents, or by the last 4-6 characters of
     the pass code: at most five registrations for today. Admit one with POST /checkins/ and
     `method: lookup`."""
     event = _event(event_id, request)
     if not ratelimit.allow(f"lookup:{request.user.pk}", LOOKUPS_PER_MINUTE):
         raise ApiError(429, "rate_limited", _("Too many searches. Wait a minute and try again."))
+    try:
+        reject_control_characters(q)
+    except ValidationError as error:
+        raise ApiError(422, "invalid", _("The request is not valid."), {"q": error.messages}) from None
     try:
         results = lookup.find(event=event, query=q, day=timezone.localdate())
     except ValueError:

@@ -1,4 +1,5 @@
-"""What makes the hot paths forget what they remembered (see bookday.hotcache).
+"""What follows a change made elsewhere: the hot paths forget what they remembered (see
+bookday.hotcache), and a published event gives freed places to its waiting lists.
 
 Check-ins remember a token's user and whether that user may scan, the event and the gate;
 registrations remember the event and whether it is public. Any change to the rows those come
@@ -13,6 +14,14 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from bookday.hotcache import forget
 from events.models import EventPage, Gate
+from events.services.registration import capacity_changed
+
+
+def _event_published(sender, instance: EventPage, **kwargs) -> None:
+    """Every way a page goes live (the editor, scheduled publishing, bulk actions, the API)
+    sends page_published; saving a draft of a live page does not, and leaves the live values
+    (the capacity registration reads) as they were."""
+    capacity_changed(event=instance)
 
 
 def connect() -> None:
@@ -28,3 +37,5 @@ def connect() -> None:
     page_published.connect(forget, dispatch_uid="hotcache_publish")
     page_unpublished.connect(forget, dispatch_uid="hotcache_unpublish")
     post_page_move.connect(forget, dispatch_uid="hotcache_move")
+    # A published event may hold more people per day: its waiting lists move up.
+    page_published.connect(_event_published, sender=EventPage, dispatch_uid="events_capacity_changed")

@@ -1,4 +1,5 @@
-"""Background emails to exhibitor applicants: received, approved (with the account link), rejected."""
+"""Background emails to exhibitor applicants: the confirmation link, received, approved (with the
+account link), rejected."""
 
 import logging
 
@@ -16,7 +17,7 @@ from django_tasks import task
 from publishers.models import ExhibitorApplication
 
 log = logging.getLogger(__name__)
-STEPS = ("received", "approved", "rejected")
+STEPS = ("confirm", "received", "approved", "rejected")
 
 
 def set_password_url(user) -> str:
@@ -43,6 +44,17 @@ def build_email(application: ExhibitorApplication, step: str) -> EmailMultiAlter
             "event": application.event,
             "apply_url": settings.BASE_URL + reverse("exhibitor_apply", args=[application.event_id]),
         }
+        recipients = [application.email]
+        if step == "confirm":
+            from publishers.services.applications import CONFIRM_MAX_AGE, confirmation_token
+
+            recipients = application.pending.get("confirm_to") or recipients
+            context["submitted"] = application.pending.get("data", {})
+            context["confirm_url"] = settings.BASE_URL + reverse(
+                "exhibitor_apply_confirm", args=[confirmation_token(application)]
+            )
+            context["days_valid"] = CONFIRM_MAX_AGE // 86400
+            context["returning"] = recipients != [context["submitted"].get("email")]
         if step == "approved":
             user = _contact_user(application)
             # A login without a password yet (new, or never set) gets the set-password link again.
@@ -54,22 +66,25 @@ def build_email(application: ExhibitorApplication, step: str) -> EmailMultiAlter
         subject = render_to_string(f"publishers/email/application_{step}_subject.txt", context)
         text = render_to_string(f"publishers/email/application_{step}.txt", context)
         html = render_to_string(f"publishers/email/application_{step}.html", context)
-    message = EmailMultiAlternatives(
-        " ".join(subject.split()), text, settings.DEFAULT_FROM_EMAIL, [application.email]
-    )
+    message = EmailMultiAlternatives(" ".join(subject.split()), text, settings.DEFAULT_FROM_EMAIL, recipients)
     message.attach_alternative(html, "text/html")
     return message
 
 
 @task()
-def send_application_email(application_id: int, step: str) -> None:
-    """Send the applicant the email for ``step``. The decision stands whatever happens here."""
+def send_application_email(application_id: int, step: str, nonce: str = "") -> None:
+    """Send the applicant the email for ``step``. The decision stands whatever happens here.
+
+    A confirmation (``nonce``: of the submission it confirms) is not sent once a newer
+    submission replaced that one: its link could only confirm the newer one."""
     if step not in STEPS:
         raise ValueError(step)
     application = (
         ExhibitorApplication.objects.select_related("event", "publisher").filter(pk=application_id).first()
     )
     if application is None:
+        return
+    if step == "confirm" and application.pending.get("nonce") != nonce:
         return
     try:
         build_email(application, step).send()

@@ -11,6 +11,7 @@ class OrganisationType(models.TextChoices):
 
 
 class ApplicationStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("Waiting for the applicant's confirmation")
     SUBMITTED = "submitted", _("Waiting for review")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")

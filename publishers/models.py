@@ -128,6 +128,14 @@ class ExhibitorApplication(models.Model):
         _("booth numbers"), max_length=60, blank=True, help_text=_("For example: A12, A13")
     )
     rejection_reason = models.TextField(_("reason for rejection"), max_length=1000, blank=True)
+    email_confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
+    # A submission waiting for its confirmation link to be followed: {"nonce", "data", "logo",
+    # "confirm_to": [addresses], "at"}. Nothing of it is applied before then.
+    pending = models.JSONField(default=dict, blank=True, editable=False)
+    # Every confirmed change of the contact details: [{"at", "by", "changes": {field: [old, new]}}].
+    contact_history = models.JSONField(
+        _("changes of contact details"), default=list, blank=True, editable=False
+    )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)

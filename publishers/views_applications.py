@@ -7,9 +7,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bookday.ratelimit import allow, client_ip
+from bookday.text import mask_email
 from events.views import live_event
 from publishers.forms_applications import ApplicationForm
-from publishers.services.applications import ApplicationError, applications_open, submit_application
+from publishers.services.applications import (
+    ApplicationError,
+    applications_open,
+    confirm_application,
+    pending_application,
+    submit_application,
+)
 
 
 def _too_many(request, form, *, email: str) -> bool:
@@ -37,11 +44,15 @@ def apply_view(request, pk: int):
             status = 429
         else:
             try:
-                submit_application(event=event, data=data, logo=data["logo"], language=get_language())
+                result = submit_application(
+                    event=event, data=data, logo=data["logo"], language=get_language()
+                )
             except ApplicationError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
                 status = 409
             else:
+                # Masked: the page tells where to look without telling a stranger whose address it is.
+                request.session["apply_confirm_to"] = [mask_email(email) for email in result.confirm_to]
                 return redirect("exhibitor_apply_thanks", pk=event.pk)
     elif request.method == "POST":
         status = 400 if is_open else 409
@@ -54,4 +65,19 @@ def apply_view(request, pk: int):
 
 
 def apply_thanks(request, pk: int):
-    return render(request, "publishers/apply_thanks.html", {"event": live_event(pk)})
+    sent_to = request.session.get("apply_confirm_to", [])
+    return render(request, "publishers/apply_thanks.html", {"event": live_event(pk), "sent_to": sent_to})
+
+
+@require_http_methods(["GET", "POST"])
+def apply_confirm(request, token: str):
+    """The emailed link: GET shows what will be confirmed (mail scanners open links), POST confirms."""
+    try:
+        application = pending_application(token)
+        if request.method == "POST":
+            application = confirm_application(token=token)
+            return render(request, "publishers/apply_confirmed.html", {"application": application})
+    except ApplicationError as error:
+        return render(request, "publishers/apply_link_invalid.html", {"message": error.message}, status=400)
+    context = {"application": application, "submitted": application.pending["data"]}
+    return render(request, "publishers/apply_confirm.html", context)

@@ -245,8 +245,12 @@ def cancel(*, registration: Registration, now: dt.datetime | None = None) -> lis
     now = now or timezone.now()
     with transaction.atomic():
         EventDay.objects.select_for_update().get(pk=registration.day_id)
+        # Only the registration's row: locking the event page joined for its closing time would
+        # deadlock with a publish that holds the page's row and waits for this day (capacity_changed).
         current = (
-            Registration.objects.select_for_update().select_related("event", "day").get(pk=registration.pk)
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("event", "day")
+            .get(pk=registration.pk)
         )
         if current.status == RegistrationStatus.CANCELLED:
             return []
@@ -265,8 +269,37 @@ def cancel(*, registration: Registration, now: dt.datetime | None = None) -> lis
 def promote_waitlist(*, day: EventDay, now: dt.datetime | None = None) -> list[Registration]:
     """Confirm waiting registrations, oldest first, while they fit (e.g. after capacity grows)."""
     with transaction.atomic():
-        locked = EventDay.objects.select_for_update().select_related("event").get(pk=day.pk)
+        # The day's row only, as register() locks it; the event is read, not locked (see cancel).
+        locked = EventDay.objects.select_for_update(of=("self",)).select_related("event").get(pk=day.pk)
         return _promote(locked, now or timezone.now())
+
+
+def capacity_changed(*, event: EventPage, now: dt.datetime | None = None) -> list[Registration]:
+    """Give the places a published change of ``event`` freed to its days' waiting lists.
+
+    Called whenever the event page is published (events.signals): publishing is the only moment
+    the stored daily capacity changes, and saving a draft changes nothing. Each day that has
+    people waiting and is not over is promoted by promote_waitlist, under the day's row lock,
+    in order, with the promoted visitors emailed their passes after commit; the same rule as
+    after a cancellation. Days a later end date adds have no registrations yet, so no waiting
+    list; days no longer in the event are left alone. With no free places nothing changes, so
+    publishing an unrelated edit costs one query. Returns the registrations promoted.
+    """
+    now = now or timezone.now()
+    days = (
+        EventDay.objects.filter(
+            event=event,
+            date__range=(event.start_date, event.end_date),
+            registrations__status=RegistrationStatus.WAITING,
+        )
+        .distinct()
+        .order_by("date")
+    )
+    promoted = []
+    for day in days:
+        if now < event.closes_on(day.date):
+            promoted += promote_waitlist(day=day, now=now)
+    return promoted
 
 
 def _promote(day: EventDay, now: dt.datetime) -> list[Registration]:

@@ -6,7 +6,6 @@ and the exports all read ``event_figures`` (or the cached ``cached_figures``/``c
 """
 
 import datetime as dt
-import time
 from dataclasses import asdict, dataclass, field
 from functools import reduce
 from operator import or_
@@ -453,15 +452,21 @@ def cached_figures(event: EventPage, *, day: dt.date | None = None) -> EventFigu
     The figures are kept longer than they are fresh: when they are stale, the first request
     to take a short lock recomputes them while the others keep answering with the old ones,
     so an endpoint polled by many dashboards never computes the same aggregates in parallel.
+
+    Freshness is a second key that expires after STATS_CACHE_SECONDS, so the cache's own
+    clock (Redis's, shared by every app server behind the load balancer) decides when the
+    figures are stale; an age measured by each server's clock would be wrong on the others
+    (time.monotonic() counts from each machine's boot). Both keys are read in one round trip.
     """
     key = f"stats:figures:{event.pk}:{day or 'all'}"
-    entry = cache.get(key)
-    if entry is not None:
-        stored_at, figures = entry
-        if time.monotonic() - stored_at < STATS_CACHE_SECONDS or not cache.add(key + ":lock", 1, 30):
-            return figures
+    fresh_key = key + ":fresh"
+    entries = cache.get_many([key, fresh_key])
+    figures = entries.get(key)
+    if figures is not None and (fresh_key in entries or not cache.add(key + ":lock", 1, 30)):
+        return figures
     figures = event_figures(event, day=day)
-    cache.set(key, (time.monotonic(), figures), STATS_CACHE_SECONDS * 20)
+    cache.set(key, figures, STATS_CACHE_SECONDS * 20)
+    cache.set(fresh_key, True, STATS_CACHE_SECONDS)
     cache.delete(key + ":lock")
     return figures
 

@@ -1,18 +1,27 @@
 """Exhibitor applications: the one place that decides who applies, who exhibits and at which booth.
 
-An application is keyed by (event, tax code): applying again for the same event updates it.
+An application is keyed by (event, tax code), and a tax code is public: so nothing typed into
+the public form takes effect until a link emailed to an address that already speaks for the
+organisation is followed. That is the typed address for a first application, the confirmed
+address for a re-application, and the portal accounts for a publisher that already has some
+(a returning publisher may also apply from its portal, signed in). Every confirmed change of
+contact details is kept on the application for organisers to see.
 Approval turns it into a Publisher (or links the returning one with that tax code), an
 Exhibitor at the event with its booths, and a portal login for the contact email. Every
 decision locks the application row, so two organisers clicking at once cannot approve twice.
 Emails go out through a background task after the transaction commits.
 """
 
+import datetime as dt
 import logging
 import re
+import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +53,10 @@ FIELDS = [
     "expected_copies",
 ]
 REQUIRED = ["organisation_name", "kind", "tax_code", "contact_name", "email", "phone", "address"]
+# Shown to organisers when they change: who speaks for the organisation and how to reach it.
+CONTACT_FIELDS = ["organisation_name", "contact_name", "email", "phone", "address", "website"]
+CONFIRM_SALT = "publishers.application-confirm"
+CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds a confirmation link works
 
 
 class ApplicationError(Exception):
@@ -69,6 +82,11 @@ class ApplicationError(Exception):
             "updates this application), then approve it."
         ),
         "not_approved": _("Booths can be assigned once the application is approved."),
+        "not_confirmed": _("The applicant has not confirmed this application from their email yet."),
+        "link_invalid": _(
+            "This confirmation link is not valid: it has expired, was already used, or a newer "
+            "submission replaced it. Send the form again to get a new link."
+        ),
     }
 
     def __init__(self, code: str, *, field: str | None = None, message: str | None = None, **params):
@@ -89,7 +107,8 @@ class ApplicationError(Exception):
 @dataclass(frozen=True)
 class SubmitResult:
     application: ExhibitorApplication
-    created: bool  # False: an earlier application for the same event and tax code was updated
+    created: bool  # False: an earlier application for the same event and tax code exists
+    confirm_to: list[str]  # where the confirmation link went; [] when it took effect at once
 
 
 @dataclass(frozen=True)
@@ -135,14 +154,21 @@ def _clean(data: dict) -> dict:
     return clean
 
 
-def submit_application(*, event: EventPage, data: dict, logo=None, language: str = "vi") -> SubmitResult:
-    """Record an application to exhibit at ``event`` and email the applicant that it arrived.
+def submit_application(
+    *, event: EventPage, data: dict, logo=None, language: str = "vi", member=None
+) -> SubmitResult:
+    """Record an application to exhibit at ``event``; it reaches organisers once confirmed.
 
-    Guarantees: one application per (event, tax code). Applying again updates it while it is
-    under review, and sends a rejected one back to review; an approved one is refused with
-    ``already_approved``. ``closed`` when the event is over or unpublished. The application is
-    linked to the known publisher with the same tax code. Format checks (tax code, phone,
-    consent, logo size) are repeated here; on any refusal nothing is written.
+    Guarantees: one application per (event, tax code); on any refusal nothing is written.
+    - From the public form (``member`` None) the submission is kept aside and a confirmation
+      link is emailed (:func:`confirm_application` applies it): to the typed address for a
+      first application; to the confirmed address when the application exists; to the
+      publisher's portal accounts when the tax code is a publisher's that has any. Nothing the
+      form says replaces what was confirmed before.
+    - From the portal (``member``: a signed-in user of the publisher with this tax code) it takes
+      effect at once.
+    Re-applying sends a rejected application back to review; an approved one is refused with
+    ``already_approved``; ``closed`` when the event is over or unpublished.
     """
     if not applications_open(event):
         raise ApplicationError("closed")
@@ -151,39 +177,131 @@ def submit_application(*, event: EventPage, data: dict, logo=None, language: str
     clean = _clean(data)
     if logo is not None and logo.size > MAX_LOGO_BYTES:
         raise ApplicationError("logo_too_large", field="logo")
+    publisher = Publisher.objects.filter(tax_code=clean["tax_code"]).first()
+    if member is not None and (publisher is None or member.publisher_user.publisher_id != publisher.pk):
+        raise ApplicationError("invalid", field="tax_code")
     now = timezone.now()
-    fields = {
-        **clean,
-        "publisher": Publisher.objects.filter(tax_code=clean["tax_code"]).first(),
-        "consent_at": now,
-        "language": language,
-        "status": ApplicationStatus.SUBMITTED,
-        "rejection_reason": "",
-        "decided_at": None,
-        "decided_by": None,
-    }
     with transaction.atomic():
         application = _locked(event, clean["tax_code"])
         created = application is None
         if created:
             try:
                 with transaction.atomic():
-                    application = ExhibitorApplication(event=event, **fields)
-                    if logo is not None:
-                        application.logo = logo
-                    application.save()
-            except IntegrityError:  # the same tax code applied concurrently: update that one
+                    application = ExhibitorApplication.objects.create(
+                        event=event,
+                        **clean,
+                        publisher=publisher,
+                        consent_at=now,
+                        language=language,
+                        status=ApplicationStatus.UNCONFIRMED,
+                    )
+            except IntegrityError:  # the same tax code applied concurrently: that one it is
                 application, created = _locked(event, clean["tax_code"]), False
-        if not created:
-            if application.status == ApplicationStatus.APPROVED:
-                raise ApplicationError("already_approved")
-            for key, value in fields.items():
-                setattr(application, key, value)
-            if logo is not None:
-                application.logo = logo
-            application.save()
-        _email_later(application, "received")
-    return SubmitResult(application, created)
+        if application.status == ApplicationStatus.APPROVED:
+            raise ApplicationError("already_approved")
+        submission = {
+            "nonce": secrets.token_urlsafe(12),
+            "data": clean,
+            "language": language,
+            "logo": _keep_logo(logo),
+            "at": now.isoformat(),
+        }
+        if member is not None:
+            _apply(application, submission, by=member.email or member.get_username(), now=now)
+            confirm_to = []
+        else:
+            confirm_to = _confirmers(application, publisher, clean["email"])
+            application.pending = {**submission, "confirm_to": confirm_to}
+            application.save(update_fields=["pending", "updated_at"])
+            _email_later(application, "confirm", submission["nonce"])
+    return SubmitResult(application, created, confirm_to)
+
+
+def _confirmers(application: ExhibitorApplication, publisher: Publisher | None, typed: str) -> list[str]:
+    """Who may confirm a submission from the public form: never the form alone for an
+    organisation that already has a confirmed address or portal accounts."""
+    if publisher is not None:
+        accounts = list(
+            get_user_model()
+            .objects.filter(publisher_user__publisher=publisher, is_active=True)
+            .exclude(email="")
+            .order_by("pk")
+            .values_list("email", flat=True)
+        )
+        if accounts:
+            return accounts
+    if application.email_confirmed_at:
+        return [application.email]
+    return [typed]
+
+
+def _keep_logo(logo) -> str:
+    """Store an uploaded logo aside until the submission is confirmed; its storage name."""
+    if logo is None:
+        return ""
+    return default_storage.save(f"publishers/applications/{logo.name}", logo)
+
+
+def confirmation_token(application: ExhibitorApplication) -> str:
+    return signing.dumps({"a": application.pk, "n": application.pending.get("nonce")}, salt=CONFIRM_SALT)
+
+
+def pending_application(token: str) -> ExhibitorApplication:
+    """The application whose pending submission this link confirms (read only); ``link_invalid``."""
+    try:
+        claim = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:
+        raise ApplicationError("link_invalid") from None
+    application = ExhibitorApplication.objects.select_related("event").filter(pk=claim.get("a")).first()
+    if application is None or not application.pending or application.pending.get("nonce") != claim.get("n"):
+        raise ApplicationError("link_invalid")
+    return application
+
+
+def confirm_application(*, token: str) -> ExhibitorApplication:
+    """Apply the submission this emailed link stands for: the application reaches organisers
+    (or is updated), the change of contact details is recorded, the applicant is told.
+    A link works once and only for the newest submission."""
+    found = pending_application(token)
+    with transaction.atomic():
+        application = ExhibitorApplication.objects.select_for_update().get(pk=found.pk)
+        if application.pending.get("nonce") != found.pending.get("nonce"):
+            raise ApplicationError("link_invalid")
+        if application.status == ApplicationStatus.APPROVED:
+            raise ApplicationError("already_approved")
+        by = ", ".join(application.pending.get("confirm_to", []))
+        _apply(application, application.pending, by=by, now=timezone.now())
+    return application
+
+
+def _apply(application: ExhibitorApplication, submission: dict, *, by: str, now) -> None:
+    """Make a confirmed submission the application's content; record contact changes."""
+    data = submission["data"]
+    first = application.status == ApplicationStatus.UNCONFIRMED
+    changes = {
+        field: [getattr(application, field), data[field]]
+        for field in CONTACT_FIELDS
+        if not first and getattr(application, field) != data[field]
+    }
+    for key, value in data.items():
+        setattr(application, key, value)
+    if submission.get("logo"):
+        application.logo = submission["logo"]
+    application.language = submission.get("language", application.language)
+    application.consent_at = dt.datetime.fromisoformat(submission["at"])
+    application.email_confirmed_at = now
+    application.status = ApplicationStatus.SUBMITTED
+    application.rejection_reason = ""
+    application.decided_at = None
+    application.decided_by = None
+    application.pending = {}
+    if first or changes:
+        application.contact_history = [
+            *application.contact_history,
+            {"at": now.isoformat(), "by": by, "changes": changes},
+        ]
+    application.save()
+    _email_later(application, "received")
 
 
 def _locked(event: EventPage, tax_code: str) -> ExhibitorApplication | None:
@@ -245,6 +363,8 @@ def approve_application(*, application: ExhibitorApplication, booths: str = "", 
         app = ExhibitorApplication.objects.select_for_update().select_related("event").get(pk=application.pk)
         if app.status == ApplicationStatus.APPROVED:
             raise ApplicationError("already_approved")
+        if app.status == ApplicationStatus.UNCONFIRMED:
+            raise ApplicationError("not_confirmed")
         _lock_event(app.event)
         publisher = Publisher.objects.select_for_update().filter(tax_code=app.tax_code).first()
         new_publisher = publisher is None
@@ -375,15 +495,15 @@ def assign_booths(
     return locked
 
 
-def _email_later(application: ExhibitorApplication, step: str) -> None:
-    transaction.on_commit(lambda: _enqueue_email(application.pk, step))
+def _email_later(application: ExhibitorApplication, step: str, nonce: str = "") -> None:
+    transaction.on_commit(lambda: _enqueue_email(application.pk, step, nonce))
 
 
-def _enqueue_email(application_id: int, step: str) -> None:
+def _enqueue_email(application_id: int, step: str, nonce: str = "") -> None:
     """The decision is saved; a queue outage must not turn it into an error page."""
     from publishers.emails import send_application_email
 
     try:
-        send_application_email.enqueue(application_id, step)
+        send_application_email.enqueue(application_id, step, nonce)
     except Exception as error:  # the queue (e.g. Redis) is unreachable
         log.warning("Could not queue the %s email of application %s: %s", step, application_id, error)

@@ -1,6 +1,9 @@
 """A publisher applies to exhibit from a phone; the form and the sign-in pages pass axe-core at 360 px."""
 
+import re
+
 import pytest
+from django.core import mail
 
 from publishers.models import ExhibitorApplication
 from tests.browser.conftest import axe_violations
@@ -49,8 +52,22 @@ def test_a_publisher_applies_from_the_event_page_on_a_phone(live_server, phone, 
     phone.locator("#id_consent").check()
     phone.locator("form.form button[type=submit]").click()
     phone.wait_for_url(f"**/events/{event.pk}/exhibit/thanks/")
+    assert "h***@nxbkimdong.vn" in phone.locator("main").inner_text()
+    assert_fits_a_phone(phone)
+    assert axe_violations(phone) == []
+    assert ExhibitorApplication.objects.get().status == "unconfirmed"  # not with the organisers yet
+
+    # The applicant follows the emailed link: a page to review, then one button.
+    link = re.search(r"https?://[^/\s]+(/exhibit/confirm/\S+/)", mail.outbox[-1].body).group(1)
+    phone.goto(live_server.url + link)
+    assert "Nhà xuất bản Kim Đồng" in phone.locator("main").inner_text()
+    assert_fits_a_phone(phone)
+    assert axe_violations(phone) == []
+    phone.get_by_role("button", name="Xác nhận và gửi tới Ban tổ chức").click()
+    phone.wait_for_load_state()
+    assert "Đơn đã được xác nhận" in phone.locator("h1").inner_text()
     app = ExhibitorApplication.objects.get()
-    assert app.tax_code == "0100109106" and app.logo
+    assert app.tax_code == "0100109106" and app.logo and app.status == "submitted"
     assert phone.errors == []
 
 

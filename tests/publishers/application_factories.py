@@ -56,14 +56,20 @@ def png(name: str = "logo.png", size=(64, 64), fmt: str = "PNG") -> SimpleUpload
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
 
 
-def submit(event, **overrides):
-    """Submit through the service with emails sent at once (on-commit callbacks run)."""
-    from publishers.services.applications import submit_application
+def submit(event, confirm=True, **overrides):
+    """Submit through the service with emails sent at once (on-commit callbacks run), and follow
+    the emailed confirmation link as the person it went to would (``confirm=False``: leave it)."""
+    from publishers.services.applications import confirm_application, confirmation_token, submit_application
 
     logo = overrides.pop("logo", None)
     language = overrides.pop("language", "vi")
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return submit_application(event=event, data=service_data(**overrides), logo=logo, language=language)
+        result = submit_application(event=event, data=service_data(**overrides), logo=logo, language=language)
+    if confirm:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            confirm_application(token=confirmation_token(result.application))
+        result.application.refresh_from_db()
+    return result
 
 
 def run_now(func, **kwargs):

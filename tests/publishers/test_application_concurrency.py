@@ -6,7 +6,13 @@ import pytest
 from django.db import connection, connections
 
 from publishers.models import Exhibitor, ExhibitorApplication, Publisher, PublisherUser
-from publishers.services.applications import ApplicationError, approve_application, submit_application
+from publishers.services.applications import (
+    ApplicationError,
+    approve_application,
+    confirm_application,
+    confirmation_token,
+    submit_application,
+)
 from tests.publishers.application_factories import service_data
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -53,8 +59,14 @@ def test_the_same_tax_code_sent_eight_times_at_once_makes_one_application(event)
     assert ExhibitorApplication.objects.count() == 1
 
 
+def confirmed(event, **overrides):
+    """An application the applicant confirmed from the emailed link."""
+    app = submit_application(event=event, data=service_data(**overrides)).application
+    return confirm_application(token=confirmation_token(app))
+
+
 def test_two_organisers_approving_at_once_approve_once(event):
-    app = submit_application(event=event, data=service_data(tax_code="0100109106")).application
+    app = confirmed(event, tax_code="0100109106")
     outcomes = at_once(2, lambda n: approve_application(application=app, booths=f"A{n}").exhibitor.booths)
     assert outcomes.count("already_approved") == 1
     assert Publisher.objects.count() == 1 and Exhibitor.objects.count() == 1
@@ -62,8 +74,8 @@ def test_two_organisers_approving_at_once_approve_once(event):
 
 
 def test_one_booth_given_to_two_exhibitors_at_once_goes_to_one(event):
-    first = submit_application(event=event, data=service_data(email="a@a.vn")).application
-    second = submit_application(event=event, data=service_data(email="b@b.vn")).application
+    first = confirmed(event, email="a@a.vn")
+    second = confirmed(event, email="b@b.vn", tax_code="0100109106")
     apps = [first, second]
     outcomes = at_once(2, lambda n: approve_application(application=apps[n], booths="C7").exhibitor.booths)
     assert sorted(outcomes) == ["C7", "booth_taken"]

@@ -54,16 +54,45 @@ def test_submitting_the_form_records_the_application_and_thanks(
     assert response.status_code == 302
     assert response["Location"] == f"/events/{event.pk}/exhibit/thanks/"
     app = ExhibitorApplication.objects.get()
-    assert (app.tax_code, app.phone, app.language) == ("0100109106", "+842439434730", "vi")
-    assert app.logo and len(mail.outbox) == 1
-    assert client.get(response["Location"]).status_code == 200
-
-
-def test_sending_the_form_again_updates_the_same_application(client, event):
-    client.post(url(event), application_data(tax_code="0100109106", expected_copies="1000"))
-    client.post(url(event, "/en"), application_data(tax_code="0100 109 106", expected_copies="5000"))
+    assert app.status == "unconfirmed" and len(mail.outbox) == 1  # not with the organisers yet
+    thanks = client.get(response["Location"]).content.decode()
+    assert "h***@nxbkimdong.vn" in thanks and "huong@nxbkimdong.vn" not in thanks
+    link = confirm_link(mail.outbox[0])
+    page = client.get(link)  # a mail scanner opening the link changes nothing
+    assert page.status_code == 200 and "Nhà xuất bản Kim Đồng" in page.content.decode()
+    assert ExhibitorApplication.objects.get().status == "unconfirmed"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(link).status_code == 200
     app = ExhibitorApplication.objects.get()
-    assert app.expected_copies == 5000 and app.language == "en"
+    assert (app.tax_code, app.phone, app.language, app.status) == (
+        "0100109106",
+        "+842439434730",
+        "vi",
+        "submitted",
+    )
+    assert app.logo and len(mail.outbox) == 2
+    again = client.post(link)  # a link works once
+    assert again.status_code == 400 and "không hợp lệ" in again.content.decode()
+
+
+def confirm_link(message) -> str:
+    return re.search(r"http://testserver((?:/en)?/exhibit/confirm/\S+/)", message.body).group(1)
+
+
+def test_sending_the_form_again_before_confirming_keeps_only_the_newest(
+    client, event, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(event), application_data(tax_code="0100109106", expected_copies="1000"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(event, "/en"), application_data(tax_code="0100 109 106", expected_copies="5000"))
+    first, newest = (confirm_link(message) for message in mail.outbox)
+    assert first != newest
+    assert client.post(first).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(newest)
+    app = ExhibitorApplication.objects.get()
+    assert app.expected_copies == 5000 and app.language == "en" and app.status == "submitted"
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -19,7 +20,7 @@ from publishers.services.applications import (
     reject_application,
 )
 from tests.factories import EventPageFactory
-from tests.publishers.application_factories import png, run_now, submit
+from tests.publishers.application_factories import png, run_now, service_data, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +46,10 @@ def test_submit_records_the_application_and_emails_the_applicant(event):
     assert app.status == ApplicationStatus.SUBMITTED
     assert app.tax_code == "0100109106" and app.phone == "+842439434730"
     assert app.consent_at is not None and app.logo.name.startswith("publishers/applications/")
-    assert app.publisher is None
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert app.publisher is None and app.email_confirmed_at is not None
+    assert len(mail.outbox) == 2  # the confirmation link, then "received" once it was followed
+    assert mail.outbox[0].to == ["huong@nxbkimdong.vn"] and "/exhibit/confirm/" in mail.outbox[0].body
+    message = mail.outbox[1]
     assert message.to == ["huong@nxbkimdong.vn"]
     assert "Nhà xuất bản Kim Đồng" in message.body
     assert "Nhà xuất bản Kim Đồng" in message.alternatives[0][0]
@@ -318,3 +320,92 @@ def test_assign_booths_by_exhibitor_or_application(event, organiser):
 )
 def test_booth_numbers_are_normalised(typed, stored):
     assert normalize_booths(typed) == stored
+
+
+# --- nobody takes over an organisation with its public tax code ---------------------------------
+
+
+def test_a_stranger_cannot_replace_the_confirmed_contact(event, organiser):
+    app = submit(event, tax_code="0100109106", email="huong@nxbkimdong.vn").application
+    mail.outbox.clear()
+    attempt = submit(
+        event, confirm=False, tax_code="0100109106", email="attacker@evil.example", phone="0912 000 111"
+    )
+    assert attempt.confirm_to == ["huong@nxbkimdong.vn"]  # the link goes to the confirmed address
+    assert [message.to for message in mail.outbox] == [["huong@nxbkimdong.vn"]]
+    assert "attacker@evil.example" in mail.outbox[0].body  # so the owner sees what was asked
+    app.refresh_from_db()
+    assert (app.email, app.phone, app.status) == ("huong@nxbkimdong.vn", "+842439434730", "submitted")
+    mail.outbox.clear()
+    result = run_now(approve_application, application=app, booths="A1", by=organiser)
+    assert result.user.email == "huong@nxbkimdong.vn"
+    assert all(message.to == ["huong@nxbkimdong.vn"] for message in mail.outbox)
+
+
+def test_a_returning_publisher_is_confirmed_by_its_own_accounts_never_by_the_form(event, organiser):
+    first = submit(event, tax_code="0100109106", email="huong@nxbkimdong.vn").application
+    publisher = run_now(approve_application, application=first, booths="A1", by=organiser).publisher
+    next_fair = EventPageFactory(parent=event.get_parent())
+    mail.outbox.clear()
+    attempt = submit(next_fair, confirm=False, tax_code="0100109106", email="attacker@evil.example")
+    assert attempt.confirm_to == ["huong@nxbkimdong.vn"]
+    assert [message.to for message in mail.outbox] == [["huong@nxbkimdong.vn"]]
+    with pytest.raises(ApplicationError) as error:
+        approve_application(application=attempt.application, booths="B1", by=organiser)
+    assert error.value.code == "not_confirmed"
+    assert not PublisherUser.objects.filter(user__email="attacker@evil.example").exists()
+    assert publisher.members.count() == 1
+
+
+def test_a_publisher_applies_from_its_portal_at_once(event, organiser):
+    first = submit(event, tax_code="0100109106", email="huong@nxbkimdong.vn").application
+    member = run_now(approve_application, application=first, booths="A1", by=organiser).user
+    next_fair = EventPageFactory(parent=event.get_parent())
+    from publishers.services.applications import submit_application
+
+    result = submit_application(event=next_fair, data=service_data(tax_code="0100109106"), member=member)
+    assert result.confirm_to == [] and result.application.status == "submitted"
+    stranger = User.objects.create_user("other", email="other@example.vn")
+    PublisherUser.objects.create(
+        user=stranger,
+        publisher=Publisher.objects.create(
+            name="NXB Trẻ",
+            kind="publishing_house",
+            tax_code="0300588569",
+            contact_name="A",
+            email="a@nxbtre.vn",
+            phone="+842839316289",
+        ),
+    )
+    with pytest.raises(ApplicationError):  # one publisher's member cannot apply for another
+        submit_application(event=next_fair, data=service_data(tax_code="0100109106"), member=stranger)
+
+
+def test_confirmed_changes_of_contact_details_are_recorded_for_organisers(event):
+    app = submit(event, tax_code="0100109106", email="huong@nxbkimdong.vn").application
+    changed = submit(
+        event, tax_code="0100109106", email="nam@nxbkimdong.vn", contact_name="Lê Văn Nam"
+    ).application
+    assert changed.pk == app.pk and changed.email == "nam@nxbkimdong.vn"
+    last = changed.contact_history[-1]
+    assert last["by"] == "huong@nxbkimdong.vn"
+    assert last["changes"]["email"] == ["huong@nxbkimdong.vn", "nam@nxbkimdong.vn"]
+    assert last["changes"]["contact_name"][1] == "Lê Văn Nam"
+
+
+def test_bad_expired_or_stale_links_are_refused(event):
+    from django.core import signing
+
+    from publishers.services.applications import CONFIRM_MAX_AGE, confirm_application, confirmation_token
+
+    attempt = submit(event, confirm=False, tax_code="0100109106")
+    token = confirmation_token(attempt.application)
+    for bad in ("nonsense", token[:-2] + "xx"):
+        with pytest.raises(ApplicationError) as error:
+            confirm_application(token=bad)
+        assert error.value.code == "link_invalid"
+    with mock.patch.object(signing, "time") as clock:
+        clock.time.return_value = __import__("time").time() + CONFIRM_MAX_AGE + 60
+        with pytest.raises(ApplicationError):
+            confirm_application(token=token)
+    assert ExhibitorApplication.objects.get().status == "unconfirmed"
