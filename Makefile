@@ -10,7 +10,7 @@ PG_CHECK = $(BIN)/python -c "import psycopg; psycopg.connect('postgres://postgre
 # times slower without it) and gettext (to compile translations).
 SYSTEM_PACKAGES := libharfbuzz-subset0 gettext
 
-.PHONY: demo test lint format test-sqlite test-postgres messages check-messages bench system-deps clean
+.PHONY: demo test lint format test-js test-sqlite test-postgres messages check-messages bench system-deps clean
 
 demo: system-deps $(VENV)/.runtime
 	$(MANAGE) migrate --noinput
@@ -18,7 +18,7 @@ demo: system-deps $(VENV)/.runtime
 	@echo "Serving the demo at http://127.0.0.1:8000/ (Ctrl+C to stop)"
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: system-deps $(VENV)/.dev lint test-sqlite test-postgres
+test: system-deps $(VENV)/.dev lint test-js test-sqlite test-postgres
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -27,6 +27,11 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The scanner's JavaScript modules, with Node's own test runner (no npm packages).
+test-js:
+	@echo "== Scanner JavaScript (node --test) =="
+	node --test tests/js/
 
 test-sqlite: $(VENV)/.dev
 	@echo "== Tests on SQLite =="

@@ -2,32 +2,53 @@
 
 The page only presents: every decision is taken by the check-in API (events.api_checkin), or,
 while the network is down, by the phone from the scanner bundle and uploaded later. Its texts
-are translated here like the rest of the site and handed to the JavaScript as JSON.
+are translated here like the rest of the site and handed to the JavaScript as JSON. Gate staff
+sign in on a page of the site (/scan/login/), not the Wagtail admin's login.
 """
 
 import hashlib
 import json
 
+from django import forms
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render, resolve_url
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
+from events.enums import RegistrationStatus
 from events.models import EventPage
+from events.models.registration import PASS_ALPHABET, PASS_CODE_LENGTH
 from events.permissions import can_scan
 from events.services.checkin import MESSAGES, UNDO_WINDOW
 
 ASSETS = "events/scanner/"
 # ES modules: an import map in the page points each one at its (hashed) static URL.
-MODULES = ["app.js", "api.js", "camera.js", "decide.js", "feedback.js", "sha256.js", "store.js", "ui.js"]
+MODULES = [
+    "app.js",
+    "api.js",
+    "camera.js",
+    "decide.js",
+    "feedback.js",
+    "format.js",
+    "keys.js",
+    "ledger.js",
+    "lookup.js",
+    "queue.js",
+    "sha256.js",
+    "store.js",
+    "totals.js",
+    "ui.js",
+]
 # What the service worker keeps so that /scan/ opens without network.
 SHELL = [
     *(ASSETS + name for name in MODULES),
@@ -48,10 +69,16 @@ def ui_strings() -> dict[str, str]:
     """
     return {
         "result_messages": {str(code): str(message) for code, message in MESSAGES.items()},
+        "status_names": {str(status): str(status.label) for status in RegistrationStatus},
+        # Offline twins of the server's detailed messages (events.services.checkin).
+        # (The same msgids as the server's, so both say it in the same words.)
+        "wrong_day_on": _("This pass is for %(day)s. Do not admit today."),
+        "used_at": _("Already used today at %(time)s at %(gate)s. Do not admit."),
+        "reentry_at": _("Re-entry: first came in at %(time)s at %(gate)s."),
         "admit_one": _("Admit 1 person"),
         "admit": _("Admit %(n)s people"),
         "refuse": _("Do not admit"),
-        "waiting_title": _("Not confirmed"),
+        "reentry_title": _("Let in again"),
         "in_of_party": _("In now: %(in)s of %(party)s"),
         "still_to_come_one": _("1 person of the group may still come in."),
         "still_to_come": _("%(n)s people of the group may still come in."),
@@ -68,8 +95,8 @@ def ui_strings() -> dict[str, str]:
         "offline": _("Offline: scanning goes on"),
         "queued": _("Waiting to upload: %(n)s"),
         "queue_empty": _("Everything is uploaded."),
-        "uploading": _("Uploading…"),
         "uploaded": _("Uploaded %(n)s."),
+        "retry_in": _("The upload did not go through; trying again in %(n)s s."),
         "differed": _("%(n)s offline decisions differed from the server's; organisers will review them."),
         "rejected": _("%(n)s items were refused by the server and kept on this phone."),
         "bundle_age": _("Pass list: %(n)s passes, updated %(time)s."),
@@ -86,11 +113,33 @@ def ui_strings() -> dict[str, str]:
         "start_camera": _("Start camera"),
         "walkins_counted": _("Counted %(n)s without a pass."),
         "walkins_queued": _("Counted %(n)s without a pass (saved, will be uploaded)."),
-        "undo_label": _("Undo the last admission (%(n)s, %(time)s)"),
-        "undone": _("Admission undone."),
-        "undo_queued": _("Admission undone on this phone; it will be recorded when the network is back."),
-        "undo_too_late": _("Too late to undo this admission."),
+        # Undo names the last action: a scan (with the visitor's name, or offline its time) or walk-ins.
+        "undo_label": _("Undo: %(what)s"),
+        "action_scan_one": _("%(name)s, 1 person"),
+        "action_scan": _("%(name)s, %(n)s people"),
+        "action_scan_offline_one": _("the admission at %(time)s, 1 person"),
+        "action_scan_offline": _("the admission at %(time)s, %(n)s people"),
+        "action_walkins_one": _("1 visitor without registration"),
+        "action_walkins": _("%(n)s visitors without registration"),
+        "undone": _("Undone: %(what)s."),
+        "undo_queued": _("Undo saved on this phone: it is sent to the server as soon as the network allows."),
+        "undo_failed": _("Could not undo: %(reason)s"),
         "totals_updated": _("Updated %(time)s"),
+        "lookup_party_one": _("1 person"),
+        "lookup_party": _("%(n)s people"),
+        "lookup_all_in": _("already came in today"),
+        "lookup_remaining": _("%(n)s still to come"),
+        "lookup_offline": _("Looking a visitor up needs the network, and there is none now."),
+        "lookup_short": _("Type at least 3 letters or digits (4 of the pass code)."),
+        "lookup_searching": _("Searching…"),
+        "lookup_failed": _("The search did not work; try again."),
+        "lookup_found_one": _("1 registration for today:"),
+        "lookup_found": _("%(n)s registrations for today:"),
+        "lookup_none": _("No registration for today matches."),
+        "lookup_admit": _("Admit"),
+        "app_error": _(
+            "Something went wrong in the scanner (%(error)s). Saved scans are kept: reload the scanner."
+        ),
     }
 
 
@@ -123,7 +172,12 @@ def _import_map() -> str:
     return json.dumps({"imports": imports}).replace("</", "<\\/")
 
 
-@login_required
+def test_hooks() -> bool:
+    """Hooks for the browser tests (scan timings on window): never in production."""
+    return bool(settings.DEBUG or getattr(settings, "SCANNER_TEST_HOOKS", False))
+
+
+@login_required(login_url="scanner_login")
 @cache_control(private=True, no_cache=True)
 def scanner(request):
     """The scanner for gate staff and organisers; a clear refusal for anyone else."""
@@ -141,9 +195,14 @@ def scanner(request):
         "csrf_token": get_token(request),
         "csrf_cookie": settings.CSRF_COOKIE_NAME,
         "undo_seconds": int(UNDO_WINDOW.total_seconds()),
+        "alphabet": PASS_ALPHABET,
+        "code_length": PASS_CODE_LENGTH,
+        "lookup": "/api/v1/events/{event_id}/lookup/",
+        "test_hooks": test_hooks(),
         "service_worker": reverse("scanner_sw"),
         "scope": reverse("scanner"),
-        "login_url": resolve_url(settings.LOGIN_URL) + "?next=" + reverse("scanner"),
+        "login_url": reverse("scanner_login") + "?next=" + reverse("scanner"),
+        "logout_url": reverse("scanner_logout"),
         "decode_worker": static(ASSETS + "decode-worker.js"),
         "jsqr": static(ASSETS + "vendor/jsQR.js"),
     }
@@ -206,3 +265,41 @@ def manifest(request):
     return JsonResponse(
         data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False}
     )
+
+
+REMEMBER_FOR = 60 * 60 * 24 * 30  # a phone that stays at the gate all fair long
+
+
+class ScannerLoginForm(AuthenticationForm):
+    remember = forms.BooleanField(
+        label=gettext_lazy("Remember me on this phone"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy(
+            "Untick on a phone that is not yours: you are signed out when the browser closes."
+        ),
+        template_name="events/includes/checkbox_field.html",
+    )
+
+
+class ScannerLoginView(auth_views.LoginView):
+    """Sign-in for gate staff, in the site's design; remembered on the phone unless unticked."""
+
+    template_name = "events/scan/login.html"
+    form_class = ScannerLoginForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return reverse("scanner")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # 0: the session cookie ends with the browser.
+        self.request.session.set_expiry(REMEMBER_FOR if form.cleaned_data["remember"] else 0)
+        return response
+
+
+class ScannerLogoutView(auth_views.LogoutView):
+    """Sign-out (POST) back to the scanner's sign-in page."""
+
+    next_page = "scanner_login"

@@ -13,6 +13,8 @@ urlpatterns = [
     path("passes/find/", views.find_pass, name="find_pass"),
     # The gate scanner; its service worker and manifest live under /scan/ so that is their scope.
     path("scan/", scanner_views.scanner, name="scanner"),
+    path("scan/login/", scanner_views.ScannerLoginView.as_view(), name="scanner_login"),
+    path("scan/logout/", scanner_views.ScannerLogoutView.as_view(), name="scanner_logout"),
     path("scan/sw.js", scanner_views.service_worker, name="scanner_sw"),
     path("scan/manifest.webmanifest", scanner_views.manifest, name="scanner_manifest"),
 ]

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from events.models import Gate
+from events.models.registration import PASS_ALPHABET, PASS_CODE_LENGTH
 from home.groups import EDITORS, GATE_STAFF, ORGANISERS
 from tests.factories import EventPageFactory
 
@@ -39,10 +40,54 @@ def config(response) -> dict:
     return script_json(response, "scanner-config")
 
 
-def test_anonymous_visitors_are_sent_to_the_login(client, home):
+def test_anonymous_visitors_are_sent_to_the_scanners_own_login_and_back(client, home, gates):
     response = client.get("/scan/")
     assert response.status_code == 302
-    assert response["Location"] == "/admin/login/?next=/scan/"
+    assert response["Location"] == "/scan/login/?next=/scan/"
+    assert client.get("/en/scan/")["Location"] == "/en/scan/login/?next=/en/scan/"
+
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "events/scan/login.html" in [t.name for t in page.templates]
+    assert "base.html" in [t.name for t in page.templates]  # the site's design, not the admin's
+    html = page.content.decode()
+    with translation.override("vi"):
+        assert gettext("Sign in to check passes") in html
+        assert gettext("Remember me on this phone") in html
+    assert 'name="remember"' in html and "checked" in html.split('name="remember"')[1].split(">")[0]
+
+    user_in(GATE_STAFF, "soatve")
+    answer = client.post(
+        "/scan/login/", {"username": "soatve", "password": "x", "remember": "on", "next": "/scan/"}
+    )
+    assert answer.status_code == 302 and answer["Location"] == "/scan/"
+    assert client.session.get_expire_at_browser_close() is False
+    assert client.session.get_expiry_age() >= 7 * 24 * 3600  # remembered on the phone for days
+    assert client.get("/scan/").status_code == 200
+
+
+def test_unticking_remember_me_ends_the_session_with_the_browser(client, home):
+    user_in(GATE_STAFF, "soatve")
+    answer = client.post("/en/scan/login/", {"username": "soatve", "password": "x", "next": "/en/scan/"})
+    assert answer["Location"] == "/en/scan/"
+    assert client.session.get_expire_at_browser_close() is True
+
+
+def test_a_wrong_password_is_said_on_the_page(client, home):
+    user_in(GATE_STAFF, "soatve")
+    page = client.post("/scan/login/", {"username": "soatve", "password": "sai", "remember": "on"})
+    assert page.status_code == 200
+    assert page.context["form"].errors
+    assert "_auth_user_id" not in client.session
+
+
+def test_signing_out_returns_to_the_scanners_login(client, home, gates):
+    client.force_login(user_in(GATE_STAFF))
+    html = client.get("/scan/").content.decode()
+    assert 'action="/scan/logout/"' in html
+    response = client.post("/scan/logout/")
+    assert response["Location"] == "/scan/login/"
+    assert client.get("/scan/").status_code == 302
 
 
 def test_an_editor_gets_a_clear_refusal(client, home, gates):
@@ -81,11 +126,36 @@ def test_gate_staff_and_organisers_get_the_scanner_with_the_gates(client, event,
     assert '<html lang="vi">' in html
     assert '<link rel="manifest" href="/scan/manifest.webmanifest">' in html
     assert '"/static/events/scanner/decide.js": "/static/events/scanner/decide.js"' in html  # import map
+    # The pass code's rules come from the model, not from a copy in the JavaScript.
+    assert (data["alphabet"], data["code_length"]) == (PASS_ALPHABET, PASS_CODE_LENGTH)
+    assert data["login_url"] == "/scan/login/?next=/scan/" and data["logout_url"] == "/scan/logout/"
+    assert data["test_hooks"] is False
     # Offline decisions give the same reasons as the server, in the page's language.
     strings = script_json(response, "scanner-strings")
     with translation.override("vi"):
         expected = gettext("This pass has already been used today for the whole group.")
     assert strings["result_messages"]["already_admitted"] == expected
+
+
+def test_test_hooks_only_when_a_setting_asks(client, event, gates, settings):
+    client.force_login(user_in(GATE_STAFF))
+    settings.SCANNER_TEST_HOOKS = True
+    assert config(client.get("/scan/"))["test_hooks"] is True
+    settings.SCANNER_TEST_HOOKS = False
+    settings.DEBUG = True
+    assert config(client.get("/scan/"))["test_hooks"] is True
+
+
+def test_every_module_is_in_the_import_map_and_the_shell(client, event, gates):
+    """A module left out of the import map or the service worker breaks the scanner offline."""
+    from pathlib import Path
+
+    from events.scanner_views import MODULES, SHELL
+
+    folder = Path(__file__).resolve().parents[2] / "events/static/events/scanner"
+    on_disk = {path.name for path in folder.glob("*.js") if path.name != "decode-worker.js"}
+    assert set(MODULES) == on_disk
+    assert {f"events/scanner/{name}" for name in MODULES} <= set(SHELL)
 
 
 def test_the_english_scanner_sends_english(client, event, gates):

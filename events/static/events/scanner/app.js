@@ -1,51 +1,71 @@
-// The gate scanner: pick the event and gate, scan, show the answer, count walk-ins, keep going
-// when the network drops. The server decides whenever it can be reached; otherwise the phone
-// decides from the scanner bundle, queues the scan in IndexedDB and uploads it later.
+// The gate scanner: pick the event and gate, scan, show the answer, count walk-ins, undo the
+// last action, look up a visitor without their QR, and keep going when the network drops. The
+// server decides whenever it can be reached; otherwise the phone decides from the scanner
+// bundle (decide.js) and queues the scan (queue.js) to upload it later.
+//
+// This module only wires the pieces to the page: each concern lives in its own module.
 
 import { NetworkError, makeApi } from "./api.js";
 import { Camera } from "./camera.js";
-import { codeDigest, decideOffline, indexBundle, parseCode } from "./decide.js";
+import { codeDigest, codePattern, decideOffline, indexBundle, localParts, parseCode, tone } from "./decide.js";
 import { audioBlocked, signal, unlockAudio } from "./feedback.js";
+import { clock, fmt, plural } from "./format.js";
+import { BurstDetector, FieldTimer } from "./keys.js";
+import { ActionLedger, Admissions, describeAction, undoLabel } from "./ledger.js";
+import { Lookup } from "./lookup.js";
+import { Queue } from "./queue.js";
 import { newClientId, openStore, prefs } from "./store.js";
-import { View, clock, fmt, plural, toneOf } from "./ui.js";
+import { pendingTotals, shownTotals } from "./totals.js";
+import { View } from "./ui.js";
 
 const config = JSON.parse(document.getElementById("scanner-config").textContent);
 const strings = JSON.parse(document.getElementById("scanner-strings").textContent);
 const api = makeApi(config);
 const view = new View(strings, config);
 const $ = (id) => document.getElementById(id);
+const rule = { baseUrl: config.base_url, pattern: codePattern(config.alphabet, config.code_length) };
+const at = (time) => clock(time, config.time_zone);
 
 const DEBOUNCE = 3000; // ms a code must be out of view before the camera reads it again
 const SCAN_TIMEOUT = 3000; // ms to wait for the server before deciding on the phone
 const TOTALS_EVERY = 10_000;
 const BUNDLE_EVERY = 60_000;
 const FLUSH_EVERY = 15_000;
-const SYNC_FIELDS = ["type", "client_id", "event_id", "gate", "code", "scanned_at", "headcount", "offline_result", "count", "at"];
+
+// Test-only: timings of each scan, for the browser tests (off unless the page says so).
+const timings = config.test_hooks ? (window.scannerTimings = []) : null;
 
 const state = {
   db: null,
   choice: null, // {event, gate}
   bundle: null, // indexed scanner bundle of the chosen event
   bundleMeta: null, // {etag, fetched_at}
-  ledger: new Map(), // client_id -> {client_id, h, admitted, at, synced, event_id}
-  queue: [],
+  queued: [], // the upload queue as last read
   online: navigator.onLine,
   busy: false,
   groupOpen: false,
   seen: new Map(), // decoded text -> last time the camera saw it
   totals: prefs.get("totals"),
-  last: null, // the last admission at this gate, for undo
-  flushing: false,
   cameraWanted: true,
   timers: [],
   run: 0, // which begin() is current: changing the gate starts a new one
 };
+let queue = null;
+let admissions = null;
+let actions = null; // ActionLedger of the chosen gate
 const camera = new Camera($("video"), {
   onCode: onCameraCode,
   workerUrl: config.decode_worker,
   jsqrUrl: config.jsqr,
 });
-window.scannerTimings = [];
+
+// --- a failure of the page itself is shown, never swallowed --------------------------------
+
+window.addEventListener("unhandledrejection", (event) => {
+  console.error(event.reason);
+  view.showError(String(event.reason?.message || event.reason));
+});
+window.addEventListener("error", (event) => view.showError(String(event.message)));
 
 // --- choosing the event and the gate -------------------------------------------------------
 
@@ -59,9 +79,8 @@ function validChoice(choice) {
 }
 
 function fillGates(eventId, selected) {
-  const select = $("gate");
   const event = findEvent(eventId);
-  select.replaceChildren(
+  $("gate").replaceChildren(
     ...(event?.gates || []).map((gate) => new Option(gate.name, gate.id, false, gate.id === selected)),
   );
 }
@@ -81,8 +100,7 @@ function showSetup() {
 
 function chosenNames() {
   const event = findEvent(state.choice.event);
-  const gate = event.gates.find((g) => g.id === state.choice.gate);
-  return { event, gate };
+  return { event, gate: event.gates.find((g) => g.id === state.choice.gate) };
 }
 
 // --- starting work at a gate -------------------------------------------------------------
@@ -94,22 +112,21 @@ async function begin() {
   $("work").hidden = false;
   $("change").hidden = false;
   $("where").textContent = `${gate.name} · ${event.title}`;
-  state.last = prefs.get(`last.${gate.id}`);
+  actions = new ActionLedger(prefs, gate.id);
   if (state.bundle && state.bundle.event.id !== event.id) state.bundle = null;
   renderUndo();
   await refreshQueue();
-  renderTotals();
   await loadSavedBundle(); // before the first scan: it may have to be decided offline
   startCamera();
   // One request after the other: a gate's network is often weak, and scans come first.
   await refreshBundle();
   await refreshTotals();
   if (run !== state.run) return;
-  flush();
+  queue.flush();
   state.timers = [
     setInterval(refreshTotals, TOTALS_EVERY),
     setInterval(refreshBundle, BUNDLE_EVERY),
-    setInterval(flush, FLUSH_EVERY),
+    setInterval(() => queue.flush(), FLUSH_EVERY),
     setInterval(renderUndo, 5000),
     setInterval(() => state.online || refreshTotals(), 5000), // is the network back?
   ];
@@ -124,13 +141,17 @@ async function startCamera() {
   const status = $("camera-status");
   const toggle = $("camera-toggle");
   state.cameraWanted = true;
+  $("camera").dataset.state = "starting";
   status.textContent = strings.camera_starting;
   try {
     await camera.start();
+    $("camera").dataset.state = "on";
     status.textContent = "";
     $("video").setAttribute("aria-label", strings.camera_on);
     toggle.textContent = strings.pause_camera;
   } catch (error) {
+    // No picture: the message and its button take the viewfinder's place, nothing overlaps.
+    $("camera").dataset.state = "off";
     status.textContent = strings[`camera_${error.message}`] || strings.camera_missing;
     toggle.textContent = strings.start_camera;
   }
@@ -139,6 +160,7 @@ async function startCamera() {
 function pauseCamera() {
   state.cameraWanted = false;
   camera.stop();
+  $("camera").dataset.state = "off";
   $("camera-status").textContent = strings.camera_paused;
   $("camera-toggle").textContent = strings.start_camera;
 }
@@ -175,7 +197,7 @@ async function refreshBundle() {
     if (response.status === 200 || response.status === 304) {
       state.bundleMeta = { etag: response.etag, fetched_at: started };
       prefs.set(`bundle.${eventId}`, state.bundleMeta);
-      await pruneLedger(started);
+      await admissions.prune(started);
       setOnline(true);
     }
   } catch (error) {
@@ -189,41 +211,11 @@ function renderBundle() {
   const text = state.bundle
     ? fmt(strings.bundle_age, {
       n: state.bundle.passes.length,
-      time: state.bundleMeta?.fetched_at ? clock(state.bundleMeta.fetched_at, config.time_zone) : "–",
+      time: state.bundleMeta?.fetched_at ? at(state.bundleMeta.fetched_at) : "–",
     })
     : strings.bundle_missing;
   view.text("bundle-status", text);
   if (state.bundle) $("bundle-status").dataset.passes = state.bundle.passes.length;
-}
-
-// People this phone admitted that the bundle does not count yet (queued, or confirmed after the
-// bundle was made). Entries go once a bundle fetched after their upload includes them.
-async function loadLedger() {
-  for (const entry of await state.db.all("ledger")) state.ledger.set(entry.client_id, entry);
-}
-
-function ledgerIn(hash) {
-  let people = 0;
-  for (const entry of state.ledger.values()) {
-    if (hash && entry.h === hash && entry.event_id === state.choice.event) people += entry.admitted;
-  }
-  return people;
-}
-
-async function pruneLedger(bundleStarted) {
-  const old = [...state.ledger.values()].filter((entry) => entry.synced && entry.at < bundleStarted);
-  for (const entry of old) state.ledger.delete(entry.client_id);
-  if (old.length) await state.db.delete("ledger", ...old.map((entry) => entry.client_id));
-}
-
-async function addToLedger(entry) {
-  state.ledger.set(entry.client_id, entry);
-  await state.db.put("ledger", entry);
-}
-
-async function dropFromLedger(clientId) {
-  state.ledger.delete(clientId);
-  await state.db.delete("ledger", clientId);
 }
 
 // --- scanning ------------------------------------------------------------------------------
@@ -238,54 +230,72 @@ function onCameraCode(text, timing) {
   }
   state.seen.set(text, now);
   if (last !== undefined && now - last < DEBOUNCE) return; // held in view, or just scanned
-  for (const [key, at] of state.seen) if (now - at > 60_000) state.seen.delete(key);
-  scan(text, { source: "camera", ...timing });
+  for (const [key, seenAt] of state.seen) if (now - seenAt > 60_000) state.seen.delete(key);
+  scan(text, { source: "camera", ...timing }, { method: "scan" });
 }
 
-async function scan(text, timing) {
+function scanTyped(text, method) {
+  if (!text || state.busy || state.groupOpen) return;
+  const now = performance.now();
+  scan(text, { source: method === "scan" ? "scanner" : "manual", frameAt: now, decodedAt: now }, { method });
+}
+
+/**
+ * One scan: the group question if needed, the server's answer (or the phone's own when the
+ * server cannot be reached in time), the answer on screen. `hint` ({party, remaining}) asks the
+ * group question for a looked-up registration when the phone has no pass list.
+ * Resolves with the outcome shown, or null when the staff member cancelled.
+ */
+async function scan(text, timing, { method, hint = null }) {
   state.busy = true;
   const scannedAt = new Date();
-  const timings = { ...timing };
+  const times = { ...timing };
+  let outcome = null;
   try {
-    const code = parseCode(text, config.base_url);
+    const code = parseCode(text, rule);
     const hash = code && state.bundle ? await codeDigest(state.bundle.salt, code) : null;
-    const context = { bundle: state.bundle, hash, localIn: ledgerIn(hash), timeZone: config.time_zone, now: scannedAt };
+    const mine = admissions.of(hash, state.choice.event);
+    const local = { people: mine.people, time: mine.at ? localParts(new Date(mine.at), config.time_zone).time : null, gate: mine.gate };
+    const context = { bundle: state.bundle, hash, local, timeZone: config.time_zone, now: scannedAt };
     const guess = state.bundle ? decideOffline(context) : null;
+    const group = guess ? { party: guess.party_size, remaining: guess.admitted } : hint;
     let headcount = null;
-    if (guess?.result === "admitted" && guess.admitted > 1) {
+    if ((!guess || guess.result === "admitted") && group && group.remaining > 1) {
       // A group: the staff member says how many come in now (the rest may come later).
       view.hideResult();
       state.groupOpen = true;
-      headcount = await view.askGroup({ party: guess.party_size, inNow: guess.party_size - guess.admitted, remaining: guess.admitted });
+      headcount = await view.askGroup({ party: group.party, inNow: group.party - group.remaining, remaining: group.remaining });
       state.groupOpen = false;
-      if (headcount === null) return;
-      timings.person = true; // someone decided in between: not a scan-to-screen time
+      if (headcount === null) return null;
+      times.person = true; // someone decided in between: not a scan-to-screen time
     }
     const item = {
       type: "checkin", client_id: newClientId(), event_id: state.choice.event, gate: state.choice.gate,
-      code: text.slice(0, 300), scanned_at: scannedAt.toISOString(), headcount,
+      code: text.slice(0, 300), scanned_at: scannedAt.toISOString(), headcount, method,
     };
-    timings.requestAt = performance.now();
-    let outcome = await askServer(item);
-    timings.answeredAt = performance.now();
+    times.requestAt = performance.now();
+    outcome = await askServer(item);
+    times.answeredAt = performance.now();
     if (outcome?.refused) {
       outcome = { result: null, message: outcome.message, party_size: 0, offline: false };
     } else if (!outcome) {
-      const local = state.bundle ? decideOffline({ ...context, headcount }) : null;
-      await enqueue({ ...item, offline_result: local?.result || null, h: hash, local_admitted: local?.admitted || 0 });
-      outcome = { ...(local || { result: null, party_size: 0 }), offline: true };
+      const decided = state.bundle ? decideOffline({ ...context, headcount }) : null;
+      await queue.add({ ...item, offline_result: decided?.result || null, h: hash, local_admitted: decided?.admitted || 0 });
+      outcome = { ...(decided || { result: null, party_size: 0 }), offline: true };
     }
     const shown = view.showResult(outcome);
-    signal(toneOf(outcome));
-    if (outcome.result === "admitted") await rememberAdmission(item, outcome, hash);
+    signal(outcome.tone || tone(outcome));
+    if (outcome.admitted > 0) await remember(item, outcome, hash);
     await shown;
-    timings.shownAt = performance.now();
-    recordTiming(timings, outcome);
+    times.shownAt = performance.now();
+    recordTiming(times, outcome);
   } finally {
     state.busy = false;
+    state.groupOpen = false;
   }
   refreshQueue();
   refreshTotals();
+  return outcome;
 }
 
 /** The server's answer, null when it cannot be reached, or {refused, message} for a bad request. */
@@ -304,7 +314,7 @@ async function askServer(item) {
       return { ...response.data, offline: false };
     }
     if (response.status === 401) loginAgain();
-    if (response.status === 401 || response.status === 403 || response.status >= 500 || !response.data) return null;
+    if ([401, 403, 408, 429].includes(response.status) || response.status >= 500 || !response.data) return null;
     return { refused: true, message: response.data.message };
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;
@@ -313,78 +323,86 @@ async function askServer(item) {
   }
 }
 
-async function rememberAdmission(item, outcome, hash) {
-  const at = Date.now();
-  await addToLedger({
-    client_id: item.client_id, h: hash, admitted: outcome.admitted, at, synced: !outcome.offline, event_id: item.event_id,
+async function remember(item, outcome, hash) {
+  const now = Date.now();
+  const { gate } = chosenNames();
+  await admissions.add({
+    client_id: item.client_id, h: hash, admitted: outcome.admitted, at: now, gate: gate.name,
+    synced: !outcome.offline, event_id: item.event_id,
   });
-  state.last = { client_id: item.client_id, checkin_id: outcome.checkin_id || null, admitted: outcome.admitted, at };
-  prefs.set(`last.${item.gate}`, state.last);
+  actions.record({
+    client_id: item.client_id, kind: "checkin", people: outcome.admitted, name: outcome.name || "", at: now, event_id: item.event_id,
+  });
+  view.text("undo-status", "");
   renderUndo();
 }
 
-function recordTiming(timings, outcome) {
-  const entry = {
-    ...timings,
+function recordTiming(times, outcome) {
+  if (!timings) return;
+  timings.push({
+    ...times,
     result: outcome.result,
+    tone: outcome.tone || tone(outcome),
     offline: Boolean(outcome.offline),
-    decodeMs: timings.decodedAt - timings.frameAt,
-    serverMs: timings.answeredAt - timings.requestAt,
-    totalMs: timings.shownAt - timings.frameAt,
-  };
-  window.scannerTimings.push(entry);
-  performance.measure(`scan ${timings.source}`, { start: timings.frameAt, end: timings.shownAt });
-  if (!timings.person) console.info(`scan to screen: ${Math.round(entry.totalMs)} ms (${timings.source})`);
+    decodeMs: times.decodedAt - times.frameAt,
+    serverMs: times.answeredAt - times.requestAt,
+    totalMs: times.shownAt - times.frameAt,
+  });
 }
 
-// --- undo ----------------------------------------------------------------------------------
+// --- a visitor without their QR --------------------------------------------------------------
 
-function undoAllowed() {
-  return state.last && Date.now() - state.last.at < config.undo_seconds * 1000;
-}
+const lookup = new Lookup({
+  api,
+  strings,
+  eventId: () => state.choice.event,
+  online: () => navigator.onLine && state.online,
+  onLoginLost: loginAgain,
+  onPick: async (match) => {
+    if (state.busy || state.groupOpen) return false;
+    const now = performance.now();
+    const outcome = await scan(match.code, { source: "lookup", frameAt: now, decodedAt: now }, {
+      method: "lookup", hint: { party: match.party_size, remaining: match.remaining },
+    });
+    return outcome !== null;
+  },
+});
+
+// --- undo: the last action, whatever it was --------------------------------------------------
 
 function renderUndo() {
-  const allowed = undoAllowed();
-  $("undo-box").hidden = !allowed;
-  if (allowed) {
-    $("undo").textContent = fmt(strings.undo_label, { n: state.last.admitted, time: clock(state.last.at, config.time_zone) });
-  }
+  const action = actions?.undoable(Date.now(), config.undo_seconds);
+  $("undo-box").hidden = !action;
+  if (action) $("undo").textContent = undoLabel(action, strings, at);
 }
 
 async function undoLast() {
-  const last = state.last;
-  if (!undoAllowed()) return renderUndo();
-  let message = strings.undone;
-  if (last.checkin_id) {
-    let answered = false;
-    if (navigator.onLine) {
-      try {
-        const response = await api(`checkins/${last.checkin_id}/undo/`, { method: "POST" });
-        answered = response.status !== 401 && response.status !== 403 && response.status < 500;
-        if (response.status === 409) message = strings.undo_too_late;
-      } catch (error) {
-        if (!(error instanceof NetworkError)) throw error;
-        setOnline(false);
-      }
-    }
-    if (!answered) {
-      await enqueue({ type: "undo", client_id: newClientId(), checkin_id: last.checkin_id });
-      message = strings.undo_queued;
-    }
-  } else {
-    // Still waiting to be uploaded: it is uploaded as made, then undone, so the record stays.
-    const item = await state.db.get("queue", last.client_id);
-    if (item) await state.db.put("queue", { ...item, undo: true });
-    message = strings.undo_queued;
-  }
-  if (message !== strings.undo_too_late) await dropFromLedger(last.client_id);
-  state.last = null;
-  prefs.set(`last.${state.choice.gate}`, null);
+  const action = actions.undoable(Date.now(), config.undo_seconds);
+  if (!action) return renderUndo();
+  if (!(await view.confirmUndo(describeAction(action, strings, at)))) return;
+  if (actions.undoable(Date.now(), config.undo_seconds)?.client_id !== action.client_id) return renderUndo();
+  // Its own queued item naming its target: whatever upload is running, it is sent after it.
+  const item = {
+    type: "undo", client_id: newClientId(), event_id: action.event_id, target: action.client_id,
+    at: new Date().toISOString(), gate: state.choice.gate, kind: action.kind, people: action.people,
+  };
+  actions.markUndone(action.client_id);
+  if (action.kind === "checkin") await admissions.drop(action.client_id); // the pass may come back
+  await queue.add(item);
   renderUndo();
-  view.text("undo-status", message);
+  view.text("undo-status", strings.undo_queued);
   signal("tick");
-  refreshQueue();
-  refreshTotals();
+  await refreshQueue();
+  if (navigator.onLine && state.online) await queue.flush({ force: true });
+}
+
+function undoSettled(item, answer) {
+  const action = actions?.find(item.target);
+  if (answer.ok) {
+    view.text("undo-status", fmt(strings.undone, { what: action ? describeAction(action, strings, at) : "" }));
+  } else {
+    view.text("undo-status", fmt(strings.undo_failed, { reason: answer.body?.message || "" }));
+  }
 }
 
 // --- walk-ins ------------------------------------------------------------------------------
@@ -398,13 +416,13 @@ async function countWalkIns(count) {
   let saved = false;
   if (navigator.onLine && state.online) {
     try {
-      const { gate, client_id, at } = item;
-      const response = await api(`events/${item.event_id}/walkins/`, { method: "POST", body: { gate, count, client_id, at } });
+      const { gate, client_id } = item;
+      const response = await api(`events/${item.event_id}/walkins/`, { method: "POST", body: { gate, count, client_id, at: item.at } });
       if (response.ok) {
         setOnline(true);
         saved = true;
         view.text("walkins-status", plural(strings, "walkins_counted", count));
-      } else if (response.status < 500 && ![401, 403].includes(response.status) && response.data) {
+      } else if (response.status < 500 && ![401, 403, 408, 429].includes(response.status) && response.data) {
         view.text("walkins-status", response.data.message);
         return;
       }
@@ -415,9 +433,12 @@ async function countWalkIns(count) {
     }
   }
   if (!saved) {
-    await enqueue(item);
+    await queue.add(item);
     view.text("walkins-status", plural(strings, "walkins_queued", count));
   }
+  actions.record({ client_id: item.client_id, kind: "walkin", people: count, name: "", at: Date.now(), event_id: item.event_id });
+  view.text("undo-status", "");
+  renderUndo();
   signal("tick");
   refreshQueue();
   refreshTotals();
@@ -425,101 +446,42 @@ async function countWalkIns(count) {
 
 // --- the upload queue ----------------------------------------------------------------------
 
-let sequence = 0;
-
-async function enqueue(item) {
-  await state.db.put("queue", { ...item, seq: Date.now() * 1000 + (sequence++ % 1000) });
-  await refreshQueue();
-}
-
 async function refreshQueue() {
-  state.queue = (await state.db.all("queue")).sort((a, b) => a.seq - b.seq);
-  view.setNetwork(state.online, state.queue.length);
+  state.queued = await queue.items();
+  view.setNetwork(state.online, state.queued.length);
   renderTotals();
 }
 
-const definitive = (status) => status >= 400 && status < 500 && ![401, 403, 408, 429].includes(status);
-
-/** Uploads queued scans and walk-ins; an item leaves the queue only once the server answered it. */
-async function flush() {
-  if (state.flushing || !navigator.onLine || !state.db) return;
-  state.flushing = true;
-  let progress = false;
-  try {
-    const queue = (await state.db.all("queue")).sort((a, b) => a.seq - b.seq);
-    const batch = queue.filter((item) => item.type !== "undo").slice(0, 200);
-    if (batch.length) {
-      view.text("sync-note", strings.uploading);
-      const body = { items: batch.map((item) => Object.fromEntries(SYNC_FIELDS.filter((f) => item[f] != null).map((f) => [f, item[f]]))) };
-      const response = await api("sync/", { method: "POST", body, timeout: 30_000 });
-      if (response.status === 401) loginAgain();
-      if (response.ok && Array.isArray(response.data)) {
-        progress = await applySyncAnswers(batch, response.data);
-        setOnline(true);
-      }
-    }
-    for (const item of queue.filter((entry) => entry.type === "undo")) {
-      const response = await api(`checkins/${item.checkin_id}/undo/`, { method: "POST" });
-      if (!(response.ok || definitive(response.status))) break;
-      await state.db.delete("queue", item.client_id);
-      progress = true;
-    }
-  } catch (error) {
-    if (!(error instanceof NetworkError)) throw error;
-    setOnline(false);
-  } finally {
-    state.flushing = false;
-  }
-  await refreshQueue();
-  if (progress) {
-    refreshTotals();
-    if (state.queue.length) flush();
-  }
-}
-
-async function applySyncAnswers(batch, answers) {
-  const byId = new Map(batch.map((item) => [item.client_id, item]));
-  const done = [];
-  const rejected = [];
-  const undos = [];
+/** What the server decided for uploaded items: the phone's records follow. */
+async function settled({ done, rejected }) {
   let differed = 0;
-  for (const answer of answers) {
-    const item = byId.get(answer.client_id);
-    if (!item) continue;
-    if (answer.ok) {
-      done.push(item.client_id);
-      if (item.type !== "checkin") continue;
-      const result = answer.body.result;
-      if (item.offline_result && result !== item.offline_result) differed += 1;
-      const entry = state.ledger.get(item.client_id);
-      if (entry && result === "admitted" && !item.undo) {
-        await addToLedger({ ...entry, admitted: answer.body.admitted, synced: true, at: Date.now() });
-      } else if (entry) {
-        await dropFromLedger(item.client_id);
-      }
-      if (item.undo && result === "admitted") {
-        undos.push({ type: "undo", client_id: `${item.client_id}-undo`, checkin_id: answer.body.checkin_id, seq: item.seq });
-      }
-      if (state.last?.client_id === item.client_id) {
-        state.last.checkin_id = answer.body.checkin_id;
-        prefs.set(`last.${item.gate}`, state.last);
-      }
-    } else if (definitive(answer.status)) {
-      // Refused for good (e.g. a gate that was deleted): kept aside on the phone, not resent.
-      done.push(item.client_id);
-      rejected.push({ ...item, answer });
-      if (state.ledger.has(item.client_id)) await dropFromLedger(item.client_id);
-    }
+  for (const { item, answer } of done) {
+    if (item.type === "undo") undoSettled(item, answer);
+    if (item.type !== "checkin") continue;
+    const body = answer.body || {};
+    if (item.offline_result && body.result !== item.offline_result) differed += 1;
+    const entry = admissions.get(item.client_id);
+    if (entry && body.admitted > 0) await admissions.add({ ...entry, admitted: body.admitted, synced: true, at: Date.now() });
+    else if (entry) await admissions.drop(item.client_id);
   }
-  if (undos.length) await state.db.put("queue", ...undos);
-  if (rejected.length) await state.db.put("rejected", ...rejected);
-  if (done.length) await state.db.delete("queue", ...done);
-  const notes = [fmt(strings.uploaded, { n: done.length - rejected.length })];
+  for (const { item, answer } of rejected) {
+    if (item.type === "undo") undoSettled(item, answer);
+    if (item.type === "checkin") await admissions.drop(item.client_id);
+  }
+  setOnline(true);
+  const notes = [fmt(strings.uploaded, { n: done.length })];
   if (differed) notes.push(fmt(strings.differed, { n: differed }));
   const allRejected = (await state.db.all("rejected")).length;
   if (allRejected) notes.push(fmt(strings.rejected, { n: allRejected }));
   view.text("sync-note", notes.join(" "));
-  return done.length > 0;
+  await refreshQueue();
+  refreshTotals();
+}
+
+function uploadFailed(status) {
+  if (status === 401) loginAgain();
+  if (status === null && !navigator.onLine) setOnline(false);
+  view.text("sync-note", fmt(strings.retry_in, { n: Math.ceil(queue.wait() / 1000) }));
 }
 
 // --- totals --------------------------------------------------------------------------------
@@ -532,9 +494,7 @@ async function refreshTotals() {
     if (response.ok && response.data) {
       state.totals = { ...response.data, event: state.choice.event, gate: state.choice.gate, updated_at: Date.now() };
       prefs.set("totals", state.totals);
-      if (!state.online) {
-        setOnline(true);
-      }
+      setOnline(true);
     }
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;
@@ -546,30 +506,20 @@ async function refreshTotals() {
 function renderTotals() {
   const totals = state.totals;
   if (!totals || !state.choice || totals.event !== state.choice.event || totals.gate !== state.choice.gate) return;
-  // Scans and walk-ins waiting to upload count already: the staff see what they did.
-  const pending = { gateAdmitted: 0, gateWalkIns: 0, eventAdmitted: 0, eventWalkIns: 0 };
-  for (const item of state.queue) {
-    if (item.event_id !== state.choice.event || item.undo) continue;
-    const here = item.gate === state.choice.gate;
-    if (item.type === "checkin") {
-      pending.eventAdmitted += item.local_admitted || 0;
-      if (here) pending.gateAdmitted += item.local_admitted || 0;
-    } else if (item.type === "walkin") {
-      pending.eventWalkIns += item.count;
-      if (here) pending.gateWalkIns += item.count;
-    }
-  }
-  view.setTotals(totals, pending);
+  // Scans, walk-ins and undos waiting to upload count already: the staff see what they did.
+  view.setTotals(shownTotals(totals, pendingTotals(state.queued, state.choice)), totals.updated_at);
 }
 
 // --- network state -------------------------------------------------------------------------
 
 function setOnline(online) {
+  // An answer to a request sent before the network dropped does not make the phone online.
+  if (online && !navigator.onLine) return;
   if (state.online === online) return;
   state.online = online;
-  view.setNetwork(online, state.queue.length);
+  view.setNetwork(online, state.queued.length);
   if (online) {
-    flush();
+    queue.flush({ force: true });
     refreshBundle();
   }
 }
@@ -579,6 +529,38 @@ function loginAgain() {
 }
 
 // --- wiring --------------------------------------------------------------------------------
+
+const TEXT_FIELDS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
+
+function wireKeys() {
+  // The code field: Enter submits (a scanner gun's Enter too); its keys' pace tells the method.
+  const field = new FieldTimer();
+  $("code").addEventListener("keydown", (event) => {
+    if (event.key.length === 1) field.key(event.timeStamp);
+  });
+  $("manual").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = $("code");
+    const text = input.value.trim();
+    if (!text || state.busy || state.groupOpen) return;
+    input.value = "";
+    scanTyped(text, field.method());
+  });
+  // A scanner gun used while the focus is on no field: its burst is caught and scanned.
+  const burst = new BurstDetector();
+  document.addEventListener("keydown", (event) => {
+    if (TEXT_FIELDS.has(event.target.tagName) || document.querySelector("dialog[open]") || $("work").hidden) {
+      burst.reset();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const text = burst.key(event.key, event.timeStamp);
+    if (text === null) return;
+    event.preventDefault(); // the Enter must not also press the button that has the focus
+    view.hideResult();
+    scanTyped(text, "scan");
+  });
+}
 
 function wire() {
   if (config.events.length) {
@@ -592,18 +574,12 @@ function wire() {
     });
   }
   $("change").addEventListener("click", showSetup);
-  $("manual").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const input = $("code");
-    const text = input.value.trim();
-    if (!text || state.busy || state.groupOpen) return;
-    input.value = "";
-    const now = performance.now();
-    scan(text, { source: "manual", frameAt: now, decodedAt: now });
-  });
+  wireKeys();
+  lookup.wire();
   $("camera-toggle").addEventListener("click", () => (camera.running ? pauseCamera() : startCamera()));
   $("undo").addEventListener("click", undoLast);
   $("result-next").addEventListener("click", () => view.hideResult());
+  $("app-error-reload").addEventListener("click", () => location.reload());
   for (const button of document.querySelectorAll("[data-walkins]")) {
     button.addEventListener("click", () => countWalkIns(Number(button.dataset.walkins)));
   }
@@ -616,7 +592,7 @@ function wire() {
     countWalkIns(count);
   });
   $("sync-now").addEventListener("click", () => {
-    flush();
+    queue.flush({ force: true });
     refreshBundle();
     refreshTotals();
   });
@@ -644,9 +620,14 @@ function wire() {
 }
 
 async function main() {
-  wire();
   state.db = await openStore();
-  await loadLedger();
+  admissions = new Admissions(state.db);
+  await admissions.load();
+  queue = new Queue({
+    db: state.db, api, onSettled: settled, onFailure: uploadFailed, onChange: refreshQueue,
+    connected: () => navigator.onLine,
+  });
+  wire();
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(config.service_worker, { scope: config.scope })
       .catch((error) => console.warn("service worker not registered", error));

@@ -1,15 +1,23 @@
-// Deciding on the phone while the network is down, with the same rules as
-// events.services.checkin (parse_code and _decide). The server stays the judge: every offline
-// decision is uploaded with its original time, and a different verdict is flagged there.
+// Deciding on the phone while the network is down: the twin of events.services.checkin
+// (parse_code, the decision and tone()). The server stays the judge: every offline decision is
+// uploaded with its original time, and a different verdict is flagged there. Both twins are
+// tested against the same table of cases; change them together.
 
 import { sha256Hex } from "./sha256.js";
 
-const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-const CODE = new RegExp(`^[${ALPHABET}]{26}$`);
 const PASS_PATH = /^(?:\/[a-z]{2})?\/p\/([^/]+)\/?$/;
 
-/** The pass code in a bare code ("abcd efgh ...") or a pass URL of this site; null otherwise. */
-export function parseCode(value, baseUrl) {
+/** The pattern of a bare pass code; alphabet and length come from the page's configuration. */
+export function codePattern(alphabet, length) {
+  const safe = alphabet.replace(/[\\\]^-]/g, "\\$&");
+  return new RegExp(`^[${safe}]{${Number(length)}}$`);
+}
+
+/**
+ * The pass code in a bare code ("abcd efgh ...") or a pass URL of this site; null otherwise.
+ * `rule` is {baseUrl, pattern} (pattern from codePattern()).
+ */
+export function parseCode(value, { baseUrl, pattern }) {
   value = (value || "").trim();
   if (value.includes("/")) {
     let url;
@@ -25,7 +33,7 @@ export function parseCode(value, baseUrl) {
     value = match[1];
   }
   const code = value.replace(/\s+/g, "").toUpperCase();
-  return CODE.test(code) ? code : null;
+  return pattern.test(code) ? code : null;
 }
 
 /** Salted digest of a code, as in the scanner bundle: first 32 hex characters of SHA-256. */
@@ -49,22 +57,44 @@ export function indexBundle(bundle) {
 }
 
 /**
- * What the server would answer, from the bundle: {result, admitted, remaining, party_size}.
- * `localIn` counts the people this phone admitted that the bundle does not know about yet.
+ * The colour of an answer, exactly as events.services.checkin.tone():
+ * green  admitted, the whole rest of the party now, nobody of it in earlier that day;
+ * amber  let in with something to notice (people still to come, part came earlier, re-entry);
+ * red    every other result, and no result at all: do not let them in.
  */
-export function decideOffline({ bundle, hash, localIn = 0, now = new Date(), timeZone, headcount = null }) {
+export function tone({ result, remaining = 0, previous = [] } = {}) {
+  if (result === "reentry") return "amber";
+  if (result !== "admitted") return "red";
+  return remaining > 0 || (previous && previous.length > 0) ? "amber" : "green";
+}
+
+/**
+ * What the server would answer, from the bundle:
+ * {result, admitted, remaining, party_size, day, previous: [{time, gate}], tone}.
+ * `local` is what this phone admitted that the bundle does not know about yet:
+ * {people, time, gate} (time "HH:MM" and gate name of the latest, or null).
+ */
+export function decideOffline({ bundle, hash, local = null, now = new Date(), timeZone, headcount = null }) {
   const entry = hash ? bundle.byHash.get(hash) : null;
-  if (!entry) return { result: "invalid", admitted: 0, remaining: 0, party_size: 0 };
+  const answer = (fields) => ({ ...fields, tone: tone(fields) });
+  if (!entry) return answer({ result: "invalid", admitted: 0, remaining: 0, party_size: 0, day: null, previous: [] });
   const party = entry.p;
-  const remaining = Math.max(party - entry.a - localIn, 0);
-  const refuse = (result) => ({ result, admitted: 0, remaining, party_size: party });
+  const localPeople = local?.people || 0;
+  const earlier = entry.a + localPeople;
+  const remaining = Math.max(party - earlier, 0);
+  // The latest admission that counts today: this phone's own if it has one, else the bundle's.
+  const previous = [];
+  if (localPeople && local.time) previous.push({ time: local.time, gate: local.gate || "" });
+  else if (entry.a && entry.t) previous.push({ time: entry.t, gate: entry.g || "" });
+  else if (earlier) previous.push({ time: "", gate: "" });
+  const refuse = (result) => answer({ result, admitted: 0, remaining, party_size: party, day: entry.d, previous });
   if (entry.s === "x") return refuse("cancelled");
   if (entry.s === "w") return refuse("waiting");
   const { day, time } = localParts(now, timeZone);
   if (entry.d !== day) return refuse("wrong_day");
   const event = bundle.event;
   if (event.enforce_opening_hours && !(event.opens <= time && time < event.closes)) return refuse("not_open");
-  if (remaining === 0) return { result: "already_admitted", admitted: 0, remaining: 0, party_size: party };
+  if (remaining === 0) return refuse(event.allow_reentry ? "reentry" : "already_admitted");
   const admitted = Math.min(headcount || remaining, remaining);
-  return { result: "admitted", admitted, remaining: remaining - admitted, party_size: party };
+  return answer({ result: "admitted", admitted, remaining: remaining - admitted, party_size: party, day: entry.d, previous });
 }

@@ -1,12 +1,13 @@
-// Sound and vibration: a gate is loud, and staff look at the visitor, not the phone. Admit is a
-// bright rising double beep, refuse a low buzz, "check" (amber) a middle tone; all made with
-// WebAudio, so there are no sound files to fetch or cache.
+// Sound and vibration follow the colour of the answer (decide.js tone()): a gate is loud, and
+// staff look at the visitor, not the phone. Green is a bright rising double beep, amber ("let
+// in, but look") a middle double tone, red a low buzz; all made with WebAudio, so there are no
+// sound files to fetch or cache.
 
 let context = null;
 
 /** Browsers start audio only after a tap or a key press: call this from such events. */
 export function unlockAudio() {
-  const AudioContext = window.AudioContext || window.webkitAudioContext;
+  const AudioContext = globalThis.AudioContext || globalThis.webkitAudioContext;
   if (!AudioContext) return false;
   context ||= new AudioContext();
   if (context.state === "suspended") context.resume();
@@ -33,20 +34,23 @@ function tone(frequency, start, duration, { type = "sine", volume = 0.35 } = {})
   oscillator.stop(at + duration + 0.02);
 }
 
-const SOUNDS = {
-  admit: () => { tone(880, 0, 0.11); tone(1320, 0.13, 0.16); },
-  refuse: () => { tone(196, 0, 0.22, { type: "square", volume: 0.25 }); tone(196, 0.3, 0.34, { type: "square", volume: 0.25 }); },
+export const SOUNDS = {
+  green: () => { tone(880, 0, 0.11); tone(1320, 0.13, 0.16); },
+  red: () => { tone(196, 0, 0.22, { type: "square", volume: 0.25 }); tone(196, 0.3, 0.34, { type: "square", volume: 0.25 }); },
   amber: () => { tone(660, 0, 0.16, { type: "triangle", volume: 0.4 }); tone(660, 0.22, 0.16, { type: "triangle", volume: 0.4 }); },
   tick: () => tone(1000, 0, 0.05, { volume: 0.2 }),
 };
 
-const VIBRATIONS = { admit: [90], refuse: [250, 100, 250], amber: [120, 80, 120], tick: [30] };
+/** Vibration patterns (ms on, off, on...): one short pulse, two, and a long double buzz. */
+export const VIBRATIONS = { green: [90], amber: [120, 80, 120], red: [250, 100, 250], tick: [30] };
+export const KINDS = Object.keys(VIBRATIONS);
 
 export function signal(kind) {
+  if (!SOUNDS[kind]) kind = "red"; // an unknown answer is never cheered
   try {
     if (context && context.state === "running") SOUNDS[kind]();
   } catch (error) {
     console.warn("sound failed", error);
   }
-  if (navigator.vibrate) navigator.vibrate(VIBRATIONS[kind]);
+  if (globalThis.navigator?.vibrate) navigator.vibrate(VIBRATIONS[kind]);
 }
