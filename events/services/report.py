@@ -84,7 +84,8 @@ def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, Percent):
-        return _("%(percent)s%%") % {"percent": number_format(value * 100, decimal_pos=1)}
+        # Rounded first: number_format cuts the decimals off (42.86 would read 42,8).
+        return _("%(percent)s%%") % {"percent": number_format(round(value * 100, 1), decimal_pos=1)}
     if isinstance(value, dt.date):
         return date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
