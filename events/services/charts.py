@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 12, 16, 44
@@ -144,13 +145,14 @@ def _category_axis(labels: list[str], plot_top: float, plot_h: float) -> list:
     return parts
 
 
-def _no_data(description: str, plot_top: float, plot_h: float) -> SafeString:
+def _no_data(plot_top: float, plot_h: float) -> SafeString:
+    # The description already says it for screen readers; on the plot a few words do.
     return format_html(
         '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
         _n(LEFT + (WIDTH - LEFT - RIGHT) / 2),
         _n(plot_top + plot_h / 2),
         INK,
-        description,
+        _("No figures yet."),
     )
 
 
@@ -177,7 +179,7 @@ def bar_chart(title: str, description: str, labels: list[str], values: list[int]
                 )
             )
     else:
-        parts.append(_no_data(description, TOP, plot_h))
+        parts.append(_no_data(TOP, plot_h))
     parts += _category_axis(labels, TOP, plot_h)
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))
@@ -222,7 +224,7 @@ def horizontal_bar_chart(title: str, description: str, labels: list[str], values
                 WIDTH / 2,
                 _n(TOP + ROW / 2 + 4),
                 INK,
-                description,
+                _("No figures yet."),
             )
         )
     parts.append(
@@ -294,7 +296,7 @@ def line_chart(
                 )
             )
     if not series:
-        parts.append(_no_data(description, plot_top, plot_h))
+        parts.append(_no_data(plot_top, plot_h))
     parts += _category_axis(labels, plot_top, plot_h)
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))

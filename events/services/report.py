@@ -138,7 +138,10 @@ def tables(figures: EventFigures) -> list[Table]:
     # Visits by hour with one column per day (a pooled hour hides which day was busy), and
     # their sum when there is more than one day.
     by_hour_columns = [Column("hour", _("Hour"), numeric=False)]
-    by_hour_columns += [Column(f"day_{n}", _date(d.date)) for n, d in enumerate(days, 1)]
+    # "Ngày 01/12" rather than a bare "01/12", which Excel would read as a date in a CSV header.
+    by_hour_columns += [
+        Column(f"day_{n}", _("Day %(day)s") % {"day": _date(d.date)}) for n, d in enumerate(days, 1)
+    ]
     if len(days) > 1:
         by_hour_columns.append(Column("total", _("All days")))
     by_hour_rows = [
