@@ -161,7 +161,7 @@ def bar_chart(title: str, description: str, labels: list[str], values: list[int]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     top = _nice_top(max(values, default=0))
     parts = _open(title, description, HEIGHT) + _value_axis(top, TOP, plot_h)
-    if values:
+    if any(values):
         slot = plot_w / len(values)
         bar = max(min(slot * 0.7, 48), 2)
         for index, (label, value) in enumerate(zip(labels, values, strict=True)):
