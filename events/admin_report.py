@@ -23,7 +23,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from events.models import EventPage
 from events.permissions import is_organiser
 from events.services import stats
-from events.services.report import charts, report_context, report_pdf, tables
+from events.services.report import Percent, cell_text, charts, report_context, report_pdf, tables
 
 REFRESH_SECONDS = 30
 
@@ -87,10 +87,33 @@ class EventReportView(OrganisersOnly, SpreadsheetExportMixin, WagtailAdminTempla
         table = next((t for t in tables(stats.event_figures(self.event)) if t.slug == slug), None)
         if table is None:
             raise Http404
-        self.list_export = [key for key, _heading in table.columns]
-        self.export_headings = dict(table.columns)
+        self.list_export = [column.key for column in table.columns]
+        self.export_headings = {column.key: column.heading for column in table.columns}
         self.export_filename = f"{slugify(self.event.slug)[:60]}-{slug.replace('_', '-')}"
         return self.as_spreadsheet(table.rows, spreadsheet_format)
+
+    def preprocess_field_value(self, field, value, export_format):
+        if isinstance(value, Percent):  # a number in XLSX (formatted below), as written in CSV
+            return float(value) if export_format == self.FORMAT_XLSX else cell_text(value)
+        return super().preprocess_field_value(field, value, export_format)
+
+    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
+        # Excel shows these with the reader's own separators ("1.648.993" in Vietnamese).
+        cells = super().generate_xlsx_row(worksheet, row_dict, date_format)
+        for cell, value in zip(cells, row_dict.values(), strict=True):
+            if isinstance(value, Percent):
+                cell.number_format = "0.0%"
+            elif isinstance(value, dt.date):
+                cell.number_format = "dd/mm/yyyy"
+            elif isinstance(value, int) and not isinstance(value, bool):
+                cell.number_format = "#,##0"
+            yield cell
+
+    def stream_csv(self, queryset):
+        # A byte-order mark first: without it Excel reads the UTF-8 file as ANSI and garbles
+        # every Vietnamese letter.
+        yield "\ufeff".encode()
+        yield from super().stream_csv(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

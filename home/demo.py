@@ -151,6 +151,13 @@ def seed_site() -> HomePage:
         details.email = "ngaysach@bookday.local"
         details.privacy_page = privacy
         details.save()
+    if not details.report_national_name:
+        details.report_parent_body = "UBND tỉnh Bắc Ninh"
+        details.report_issuing_body = "Sở Văn hóa, Thể thao và Du lịch"
+        details.report_national_name = "Cộng hòa xã hội chủ nghĩa Việt Nam"
+        details.report_motto = "Độc lập - Tự do - Hạnh phúc"
+        details.report_place = "Bắc Ninh"
+        details.save()
 
     child(
         home,

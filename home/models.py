@@ -177,6 +177,43 @@ class SiteDetails(BaseSiteSetting):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The heading of the event report, laid out as a Vietnamese administrative document: the
+    # issuing body top left, the national name and motto top right, then the place and date.
+    report_parent_body = models.CharField(
+        _("governing body"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Printed above the issuing body, e.g. “UBND tỉnh Bắc Ninh”. Leave empty if there is none."
+        ),
+    )
+    report_issuing_body = models.CharField(
+        _("issuing body"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Who issues the report, e.g. “Sở Văn hóa, Thể thao và Du lịch”. Empty: the organiser above."
+        ),
+    )
+    report_national_name = models.CharField(
+        _("national name"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "E.g. “Cộng hòa xã hội chủ nghĩa Việt Nam”. Empty: the report carries no national heading."
+        ),
+    )
+    report_motto = models.CharField(
+        _("motto"), max_length=200, blank=True, help_text=_("E.g. “Độc lập - Tự do - Hạnh phúc”.")
+    )
+    report_place = models.CharField(
+        _("place of issue"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The place before the report's date, e.g. “Bắc Ninh” in “Bắc Ninh, ngày 02 tháng 12 năm 2026”."
+        ),
+    )
 
     panels = [
         FieldPanel("organiser"),
@@ -184,6 +221,16 @@ class SiteDetails(BaseSiteSetting):
         FieldPanel("phone"),
         FieldPanel("email"),
         FieldPanel("privacy_page"),
+        MultiFieldPanel(
+            [
+                FieldPanel("report_parent_body"),
+                FieldPanel("report_issuing_body"),
+                FieldPanel("report_national_name"),
+                FieldPanel("report_motto"),
+                FieldPanel("report_place"),
+            ],
+            heading=_("Heading of the event report"),
+        ),
     ]
 
     class Meta:

@@ -72,6 +72,14 @@ def gate_totals(*, event: EventPage, gate: Gate, day: dt.date) -> dict:
 
 
 @dataclass
+class HourFigures:
+    hour: int
+    visits: int = 0
+    admitted: int = 0
+    walk_ins: int = 0
+
+
+@dataclass
 class DayFigures:
     date: dt.date
     visits: int = 0
@@ -83,14 +91,8 @@ class DayFigures:
     waiting: int = 0
     passes_used: int = 0
     registrations_by_type: dict = field(default_factory=lambda: dict.fromkeys(ORGANISATION_TYPES, 0))
-
-
-@dataclass
-class HourFigures:
-    hour: int
-    visits: int = 0
-    admitted: int = 0
-    walk_ins: int = 0
+    # The day's visits by hour, over the same hours as EventFigures.by_hour (one chart series).
+    by_hour: list[HourFigures] = field(default_factory=list)
 
 
 @dataclass
@@ -248,13 +250,13 @@ def _tz():
 
 
 def event_figures(
-    event: EventPage, *, day: dt.date | None = None, today: dt.date | None = None
+    event: EventPage, *, day: dt.date | None = None, now: dt.datetime | None = None
 ) -> EventFigures:
     """Every attendance and books-displayed figure of ``event`` (of one ``day`` when given).
 
     Read only, about a dozen aggregate queries whatever the size of the event. Books figures
-    do not depend on ``day``. ``today`` (default: the local date) decides which confirmed
-    registrations can already be no-shows.
+    do not depend on ``day``. ``now`` (default: the current time) decides which days are over,
+    so that their confirmed registrations can be counted as no-shows.
     """
     with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
@@ -263,16 +265,25 @@ def event_figures(
             # transaction.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
-        return _event_figures(event, day=day, today=today)
+        return _event_figures(event, day=day, now=now or timezone.now())
 
 
-def _event_figures(event: EventPage, *, day: dt.date | None, today: dt.date | None) -> EventFigures:
-    today = today or timezone.localdate()
-    figures = EventFigures(event_id=event.pk, day=day, computed_at=timezone.now())
+def last_day_over(event: EventPage, now: dt.datetime) -> dt.date:
+    """The last date whose opening hours are over at ``now`` (its closing time has passed).
+
+    A day still open is not over: its visitors may yet arrive, so it holds no no-shows.
+    """
+    today = timezone.localdate(now)
+    return today if now >= event.closes_on(today) else today - dt.timedelta(days=1)
+
+
+def _event_figures(event: EventPage, *, day: dt.date | None, now: dt.datetime) -> EventFigures:
+    figures = EventFigures(event_id=event.pk, day=day, computed_at=now)
     days = [day] if day else event.days
     by_day = {d: DayFigures(date=d) for d in days}
     gates = {g.pk: GateFigures(gate_id=g.pk, name=g.name) for g in Gate.objects.filter(event=event)}
     hours: dict[int, HourFigures] = {}
+    day_hours: dict[tuple[dt.date, int], HourFigures] = {}
 
     def day_row(date):
         return by_day.setdefault(date, DayFigures(date=date))
@@ -282,6 +293,9 @@ def _event_figures(event: EventPage, *, day: dt.date | None, today: dt.date | No
 
     def hour_row(hour):
         return hours.setdefault(hour, HourFigures(hour=hour))
+
+    def day_hour_row(date, hour):
+        return day_hours.setdefault((date, hour), HourFigures(hour=hour))
 
     # Gates: passes admitted and refused re-entries, by day, gate and hour (small grouped rows).
     checkins = CheckIn.objects.filter(COUNTED | RE_ENTRY, event=event)
@@ -300,7 +314,9 @@ def _event_figures(event: EventPage, *, day: dt.date | None, today: dt.date | No
         for target in (day_row(row["day"]), gate_row(row["gate_id"]), figures):
             target.admitted += row["admitted"]
             target.re_entries += row["re_entries"]
-        hour_row(local_hour(row["quarter"])).admitted += row["admitted"]
+        hour = local_hour(row["quarter"])
+        hour_row(hour).admitted += row["admitted"]
+        day_hour_row(row["day"], hour).admitted += row["admitted"]
     rows = (
         walk_ins.annotate(quarter=QuarterHour("at"))
         .values("day", "gate_id", "quarter")
@@ -308,10 +324,12 @@ def _event_figures(event: EventPage, *, day: dt.date | None, today: dt.date | No
         .order_by()
     )
     for row in rows:
+        hour = local_hour(row["quarter"])
         for target in (
             day_row(row["day"]),
             gate_row(row["gate_id"]),
-            hour_row(local_hour(row["quarter"])),
+            hour_row(hour),
+            day_hour_row(row["day"], hour),
             figures,
         ):
             target.walk_ins += row["people"]
@@ -323,7 +341,7 @@ def _event_figures(event: EventPage, *, day: dt.date | None, today: dt.date | No
         registrations = registrations.filter(day__date=day)
         used = used.filter(day=day)
     confirmed = Q(status=RegistrationStatus.CONFIRMED)
-    due = confirmed & Q(day__date__lte=today)
+    due = confirmed & Q(day__date__lte=last_day_over(event, now))
     rows = (
         registrations.annotate(kind=organisation_type())
         .values("day__date", "kind")
@@ -384,7 +402,7 @@ def _event_figures(event: EventPage, *, day: dt.date | None, today: dt.date | No
     _books(event, figures)
 
     figures.visits = figures.admitted + figures.walk_ins
-    for row in [*by_day.values(), *gates.values(), *hours.values()]:
+    for row in [*by_day.values(), *gates.values(), *hours.values(), *day_hours.values()]:
         row.visits = row.admitted + row.walk_ins
     figures.by_day = sorted(by_day.values(), key=lambda d: d.date)
     figures.by_gate = list(gates.values())
@@ -392,6 +410,8 @@ def _event_figures(event: EventPage, *, day: dt.date | None, today: dt.date | No
     for hour in range(opening, closing):
         hour_row(hour)
     figures.by_hour = sorted(hours.values(), key=lambda h: h.hour)
+    for row in figures.by_day:
+        row.by_hour = [day_hours.get((row.date, h.hour)) or HourFigures(hour=h.hour) for h in figures.by_hour]
     return figures
 
 

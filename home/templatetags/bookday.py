@@ -1,6 +1,7 @@
 """Template helpers: Vietnamese money and numbers, JSON-LD, language links, the site menu."""
 
 import json
+from decimal import Decimal
 
 from django import template
 from django.conf import settings
@@ -27,9 +28,15 @@ def vnd(value):
 
 @register.filter
 def grouped(value):
-    """1500000 -> "1.500.000" with the active language's thousand separator."""
+    """1500000 -> "1.500.000" with the active language's thousand separator.
+
+    Only numbers are grouped; anything else is returned as it is. Django's number_format
+    groups the characters of a string too ("Nhà xuất bản" -> "Nhà. xu.ất .bản").
+    """
     if value in (None, ""):
         return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return value
     return number_format(value, force_grouping=True)
 
 

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.test.utils import override_settings
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from events.services import stats
@@ -92,9 +93,29 @@ def test_one_day_only(known):
     assert f.titles == 4  # books do not depend on the day
 
 
-def test_no_show_rate_counts_only_days_that_have_begun(known):
-    f = event_figures(known.event, today=known.d2)  # as seen on day 2: day 3 cannot be missed yet
-    assert f.no_show_rate == 0.0  # r1, r2, r3 and r5 all came
+@pytest.mark.parametrize(
+    "day, time, rate",
+    [
+        (2, dt.time(12, 0), 0.0),  # day 2 still open: only r2 (day 1) is due, and came
+        (3, dt.time(12, 0), 0.0),  # day 3 open: r1, r3 and r5 of day 2 came too
+        (3, dt.time(17, 29), 0.0),  # a minute before closing, day 3's schools may still come
+        (3, dt.time(17, 30), 0.4286),  # day 3 is over: its three registrations never came
+    ],
+)
+def test_no_show_rate_counts_only_days_that_are_over(known, day, time, rate):
+    date = {1: known.d1, 2: known.d2, 3: known.d3}[day]
+    now = timezone.make_aware(dt.datetime.combine(date, time))
+    assert event_figures(known.event, now=now).no_show_rate == pytest.approx(rate)
+
+
+def test_visits_by_hour_of_each_day(known):
+    f = event_figures(known.event)
+    busy = [{h.hour: h.visits for h in d.by_hour if h.visits} for d in f.by_day]
+    assert busy == [{8: 1, 9: 30, 10: 27}, {14: 5, 15: 22, 16: 1}, {9: 3}]
+    # Every day has the same hours as the pooled figures, so that the series line up.
+    assert all([h.hour for h in d.by_hour] == list(range(8, 18)) for d in f.by_day)
+    pooled = {h.hour: h.visits for h in f.by_hour}
+    assert all(sum(d.by_hour[i].visits for d in f.by_day) == pooled[h] for i, h in enumerate(pooled))
 
 
 def test_an_event_with_no_data_is_all_zeros(event):
