@@ -17,6 +17,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from wagtail.coreutils import multigetattr
 
+from bookday.admin_display import language_name
+
 CSV = "csv"
 XLSX = "xlsx"
 BOM = "\ufeff"
@@ -60,9 +62,17 @@ def display_value(item, path: str):
     return multigetattr(owner, attribute)
 
 
-class _Echo:
-    def write(self, value):
-        return value.encode("utf-8")
+def local_phone(value: str) -> str:
+    """ "+84912345678" -> "0912 345 678", "+842439400014" -> "02439400014": as people dial it, and
+    text to Excel (which turns "+84..." into a number and drops the plus)."""
+    if not value or not value.startswith("+84"):
+        return value
+    local = "0" + value[3:]
+    return f"{local[:4]} {local[4:7]} {local[7:]}" if len(local) == 10 else local
+
+
+# Columns shown the way people read them, whatever the model stores.
+BY_NAME = {"phone": local_phone, "language": language_name}
 
 
 class ExportMixin:
@@ -73,7 +83,8 @@ class ExportMixin:
 
     def preprocess_field_value(self, field, value, export_format):
         custom = self.custom_field_preprocess.get(field, {}).get(export_format)
-        return cell(custom(value) if custom else value, export_format)
+        custom = custom or BY_NAME.get(field.rsplit(".", 1)[-1])
+        return cell(custom(value) if custom and value else value, export_format)
 
     def stream_csv(self, queryset):
         rows = super().stream_csv(queryset)

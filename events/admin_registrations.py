@@ -125,8 +125,6 @@ def action_buttons(viewset, registration, *, next_url: str = "", menu: bool = Fa
 
 class RegistrationIndexView(ExportMixin, IndexView):
     viewset = None
-    # As people write it; "+84912345678" would become a number in Excel.
-    custom_field_preprocess = {"phone": {"csv": display_vn_mobile, "xlsx": display_vn_mobile}}
 
     @property
     def waiting_list(self) -> bool:
