@@ -63,12 +63,17 @@ def display_value(item, path: str):
 
 
 def local_phone(value: str) -> str:
-    """ "+84912345678" -> "0912 345 678", "+842439400014" -> "02439400014": as people dial it, and
-    text to Excel (which turns "+84..." into a number and drops the plus)."""
+    """ "+84912345678" -> "0912 345 678", "+842439400014" -> "024 3940 0014": as people dial it.
+    The spaces also keep it text in Excel, which would read "+84..." or "0..." as a number and
+    drop the plus or the leading zero."""
     if not value or not value.startswith("+84"):
         return value
     local = "0" + value[3:]
-    return f"{local[:4]} {local[4:7]} {local[7:]}" if len(local) == 10 else local
+    if len(local) == 10:  # mobile
+        return f"{local[:4]} {local[4:7]} {local[7:]}"
+    if len(local) == 11:  # landline: area code 02x, then 8 digits
+        return f"{local[:3]} {local[3:7]} {local[7:]}"
+    return local
 
 
 # Columns shown the way people read them, whatever the model stores.
