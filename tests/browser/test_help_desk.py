@@ -2,8 +2,8 @@
 the registration, send the pass again, cancel it after a confirmation, see it cancelled."""
 
 import pytest
-from playwright.sync_api import expect
 from django.core import mail
+from playwright.sync_api import expect
 
 from events.models import Registration
 from tests.factories import register_visitor
