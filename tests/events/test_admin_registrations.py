@@ -200,6 +200,8 @@ def test_search_finds_a_phone_in_any_spelling_and_a_name_without_accents(admin_c
         assert "Nguyễn Thị Hồng" in html, query
         assert "Đặng Thị Hương" not in html, query
     assert "Nguyễn Thị Hồng" not in admin_client.get(URL, {"q": "nguyen van hong"}).content.decode()
+    tail = admin_client.get(URL, {"q": hong.entry_pass.code[-6:].lower()}).content.decode()
+    assert "Nguyễn Thị Hồng" in tail and "Đặng Thị Hương" not in tail  # the code's end, read out
 
 
 def test_each_row_offers_resend_and_cancel_and_opens_the_registration_page(admin_client, registrations):
