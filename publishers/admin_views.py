@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from bookday.exports import local_phone
 from publishers.admin_forms import ApproveForm, RejectForm
 from publishers.enums import ApplicationStatus
 from publishers.models import Exhibitor, ExhibitorApplication
@@ -92,6 +93,7 @@ class DecisionView(WagtailAdminTemplateMixin, FormView):
             submit_button_label=self.submit_button_label,
             inspect_url=self.inspect_url,
             can_decide=self.object.status in self.allowed,
+            phone=local_phone(self.object.phone),
         )
         return context
 
