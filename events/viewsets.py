@@ -1,24 +1,34 @@
-"""Wagtail admin screens for organisers: registrations and each day's capacity."""
+"""Wagtail admin screens for organisers: registrations, each day's capacity, the gates' records."""
 
-from django.contrib import messages
+import django_filters
 from django.db.models import Count, Q, Sum
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
-from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic.models import CreateView, IndexView
+from wagtail.admin.views.generic.models import IndexView, InspectView
+from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets import AdminDateInput
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from bookday.admin_display import LocalInspectMixin, local_datetime
+from bookday.exports import ExportMixin
 from events.admin_forms import RegistrationCreateForm, RegistrationEditForm
+from events.admin_registrations import (
+    CancelView,
+    RegistrationCreateView,
+    RegistrationIndexView,
+    RegistrationInspectView,
+    ResendView,
+    status_label,
+)
 from events.admin_report import EventReportViewSet
-from events.enums import RegistrationSource, RegistrationStatus
+from events.enums import RegistrationStatus
 from events.models import CheckIn, EventDay, Gate, Registration, WalkIn
-from events.services.registration import RegistrationError, cancel, register, resend_pass
 from events.validators import display_vn_mobile
 
 
@@ -32,44 +42,14 @@ class NoDeletePolicy(ModelPermissionPolicy):
 register_permission_policy(Registration, NoDeletePolicy(Registration))
 
 
-class RegistrationIndexView(IndexView):
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("event", "day", "entry_pass")
+class RegistrationFilterSet(WagtailFilterSet):
+    visit_date = django_filters.DateFilter(
+        field_name="day__date", label=gettext_lazy("Day of the visit"), widget=AdminDateInput
+    )
 
-    def get_list_more_buttons(self, instance):
-        buttons = [
-            b for b in super().get_list_more_buttons(instance) if b.url != self.get_delete_url(instance)
-        ]
-        buttons.append(
-            MenuItem(_("Open pass"), url=instance.entry_pass.url, icon_name="link-external", priority=15)
-        )
-        return buttons
-
-
-class RegistrationCreateView(CreateView):
-    def save_instance(self):
-        data = self.form.cleaned_data
-        return register(
-            event=data["event"],
-            full_name=data["full_name"],
-            email=data["email"],
-            phone=data["phone"],
-            visit_date=data["visit_date"],
-            party_size=data["party_size"],
-            organisation=data["organisation"],
-            consent=data["consent"],
-            join_waitlist=data["join_waitlist"],
-            source=RegistrationSource.ADMIN,
-            language="vi",
-        ).registration
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except RegistrationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-            self.produced_error_message = error.message
-            return self.form_invalid(form)
+    class Meta:
+        model = Registration
+        fields = ["event", "status", "source"]
 
 
 class RegistrationViewSet(ModelViewSet):
@@ -79,17 +59,20 @@ class RegistrationViewSet(ModelViewSet):
     add_to_admin_menu = False
     index_view_class = RegistrationIndexView
     add_view_class = RegistrationCreateView
-    search_backend_name = None  # plain database search: name, email, phone, pass code
-    search_fields = ["full_name", "email", "phone", "organisation", "entry_pass__code"]
-    list_filter = ["event", "status", "day__date", "source"]
+    inspect_view_class = RegistrationInspectView
+    search_backend_name = None  # events.admin_registrations.search_registrations
+    search_fields = ["full_name"]  # shows the search box; the search itself is ours
+    filterset_class = RegistrationFilterSet
     list_display = [
         "full_name",
         "party_size",
-        Column("visit_date", label=gettext_lazy("Day"), accessor="day.date"),
-        "status",
+        Column("visit_date", label=gettext_lazy("Day"), accessor="day.date", sort_key="day__date"),
+        Column("status", label=gettext_lazy("Status"), accessor=status_label, sort_key="status"),
         Column("phone", label=gettext_lazy("Phone"), accessor=lambda r: display_vn_mobile(r.phone)),
         "organisation",
-        "created_at",
+        Column(
+            "created_at", label=gettext_lazy("Registered at"), accessor="created_at", sort_key="created_at"
+        ),
     ]
     list_export = [
         "entry_pass.code",
@@ -101,6 +84,9 @@ class RegistrationViewSet(ModelViewSet):
         "party_size",
         "organisation",
         "status",
+        "queue_position",
+        "people_admitted",
+        "first_entry_at",
         "source",
         "created_at",
         "confirmed_at",
@@ -108,18 +94,27 @@ class RegistrationViewSet(ModelViewSet):
         "email_sent_at",
         "email_error",
     ]
-    export_headings = {"entry_pass.code": gettext_lazy("Pass code"), "visit_date": gettext_lazy("Day")}
+    export_headings = {
+        "entry_pass.code": gettext_lazy("Pass code"),
+        "visit_date": gettext_lazy("Day"),
+        "queue_position": gettext_lazy("Place in the waiting list"),
+        "people_admitted": gettext_lazy("People admitted"),
+        "first_entry_at": gettext_lazy("First entry"),
+    }
     export_filename = "dang-ky"
     inspect_view_enabled = True
     inspect_view_fields = [
         "event",
+        "visit_date",
         "full_name",
         "email",
         "phone",
         "party_size",
         "organisation",
         "status",
+        "entry_pass",
         "source",
+        "language",
         "created_at",
         "confirmed_at",
         "cancelled_at",
@@ -132,40 +127,33 @@ class RegistrationViewSet(ModelViewSet):
     def get_form_class(self, for_update=False):
         return RegistrationEditForm if for_update else RegistrationCreateForm
 
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(viewset=self, **kwargs)
+
+    def get_inspect_view_kwargs(self, **kwargs):
+        return super().get_inspect_view_kwargs(viewset=self, **kwargs)
+
     def get_urlpatterns(self):
         return [
             *(p for p in super().get_urlpatterns() if p.name != "delete"),
-            path("resend/<int:pk>/", require_POST(self.resend_view), name="resend"),
-            path("cancel/<int:pk>/", require_POST(self.cancel_view), name="cancel"),
+            path("resend/<int:pk>/", ResendView.as_view(viewset=self), name="resend"),
+            path("cancel/<int:pk>/", CancelView.as_view(viewset=self), name="cancel"),
         ]
 
-    def _check(self, request, action: str = "change"):
-        from django.core.exceptions import PermissionDenied
 
-        if not self.permission_policy.user_has_permission(request.user, action):
-            raise PermissionDenied
+class WaitingListViewSet(ViewSet):
+    """A menu entry for the waiting list: the registrations list filtered, in queue order."""
 
-    def resend_view(self, request, pk):
-        self._check(request)
-        registration = get_object_or_404(Registration, pk=pk)
-        resend_pass(registration=registration)
-        messages.success(request, _("The pass was sent again to %(email)s.") % {"email": registration.email})
-        return redirect(self.get_url_name("edit"), pk)
+    name = "waiting_list"
+    icon = "list-ol"
+    menu_label = gettext_lazy("Waiting list")
+    add_to_admin_menu = False
 
-    def cancel_view(self, request, pk):
-        self._check(request)
-        registration = get_object_or_404(Registration, pk=pk)
-        try:
-            promoted = cancel(registration=registration)
-        except RegistrationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("Registration cancelled; %(count)s waiting registration(s) confirmed.")
-                % {"count": len(promoted)},
-            )
-        return redirect(self.get_url_name("edit"), pk)
+    def get_urlpatterns(self):
+        return [path("", self.index, name="index")]
+
+    def index(self, request):
+        return redirect(reverse("registrations:index") + "?status=" + RegistrationStatus.WAITING)
 
 
 class ReadOnlyListing:
@@ -184,7 +172,37 @@ class ReadOnlyListing:
         return [p for p in super().get_urlpatterns() if p.name in self.views]
 
 
-class EventDayIndexView(IndexView):
+class TitledIndexView(ExportMixin, IndexView):
+    """An index whose page title is its menu entry (``viewset.menu_label``), not the model's name."""
+
+    viewset = None
+
+    def get_page_title(self):
+        return self.viewset.menu_label if self.viewset else super().get_page_title()
+
+
+class TitledViewSet(ModelViewSet):
+    index_view_class = TitledIndexView
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(viewset=self, **kwargs)
+
+
+def person(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def undone(record) -> str:
+    """ "14:05 03/12/2026 (Nguyễn Văn A)" when a gate action was undone, else empty."""
+    if not record.undone_at:
+        return ""
+    by = person(record.undone_by)
+    return f"{local_datetime(record.undone_at)} ({by})" if by else local_datetime(record.undone_at)
+
+
+class EventDayIndexView(TitledIndexView):
     def get_base_queryset(self):
         confirmed = Q(registrations__status=RegistrationStatus.CONFIRMED)
         waiting = Q(registrations__status=RegistrationStatus.WAITING)
@@ -200,7 +218,7 @@ class EventDayIndexView(IndexView):
         )
 
 
-class EventDayViewSet(ReadOnlyListing, ModelViewSet):
+class EventDayViewSet(ReadOnlyListing, TitledViewSet):
     """Read-only: capacity per day as used/total, and the waiting list's length."""
 
     model = EventDay
@@ -219,18 +237,35 @@ class EventDayViewSet(ReadOnlyListing, ModelViewSet):
         ),
         Column("waiting_count", label=gettext_lazy("Waiting")),
     ]
-    list_export = ["event", "date", "confirmed_people", "waiting_count"]
+    list_export = ["event", "date", "confirmed_people", "event.daily_capacity", "waiting_count"]
+    export_headings = {
+        "confirmed_people": gettext_lazy("Places used"),
+        "event.daily_capacity": gettext_lazy("Places per day"),
+        "waiting_count": gettext_lazy("Waiting"),
+    }
     copy_view_enabled = False
     export_filename = "suc-chua-theo-ngay"
     form_fields = ["event", "date"]
 
 
-class CheckInIndexView(IndexView):
+class CheckInIndexView(TitledIndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("event", "gate", "user", "entry_pass__registration")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("event", "gate", "user", "undone_by", "entry_pass__registration")
+        )
 
 
-class CheckInViewSet(ReadOnlyListing, ModelViewSet):
+class CheckInInspectView(LocalInspectMixin, InspectView):
+    def get_undone_by_display_value(self):
+        return person(self.object.undone_by)
+
+    def get_user_display_value(self):
+        return person(self.object.user)
+
+
+class CheckInViewSet(ReadOnlyListing, TitledViewSet):
     """Every scan at the gates, refusals included: the audit trail. Read-only."""
 
     model = CheckIn
@@ -239,24 +274,26 @@ class CheckInViewSet(ReadOnlyListing, ModelViewSet):
     menu_label = gettext_lazy("Check-ins")
     add_to_admin_menu = False
     index_view_class = CheckInIndexView
+    inspect_view_class = CheckInInspectView
     copy_view_enabled = False
     inspect_view_enabled = True
     search_backend_name = None
     search_fields = ["code", "device", "entry_pass__code", "entry_pass__registration__full_name"]
-    list_filter = ["event", "day", "gate", "result", "flagged", "device"]
+    list_filter = ["event", "day", "gate", "result", "method", "flagged", "device"]
     list_display = [
-        Column("scanned_at", label=gettext_lazy("Scanned at"), accessor="scanned_at"),
+        Column("scanned_at", label=gettext_lazy("Scanned at"), accessor="scanned_at", sort_key="scanned_at"),
         "result",
         "admitted",
+        "method",
         "gate",
         Column(
             "visitor",
             label=gettext_lazy("Visitor"),
             accessor=lambda c: c.entry_pass.registration.full_name if c.entry_pass_id else "—",
         ),
-        "user",
+        Column("user", label=gettext_lazy("Staff"), accessor=lambda c: person(c.user)),
         "device",
-        Column("undone", label=gettext_lazy("Undone"), accessor=lambda c: _("yes") if c.undone_at else ""),
+        Column("undone", label=gettext_lazy("Undone"), accessor=undone),
         Column(
             "flagged", label=gettext_lazy("Needs review"), accessor=lambda c: _("yes") if c.flagged else ""
         ),
@@ -269,7 +306,29 @@ class CheckInViewSet(ReadOnlyListing, ModelViewSet):
         "received_at",
         "result",
         "admitted",
+        "method",
         "code",
+        "entry_pass.registration.full_name",
+        "user",
+        "device",
+        "offline_result",
+        "flagged",
+        "undone_at",
+        "undone_by",
+        "client_id",
+    ]
+    export_headings = {"entry_pass.registration.full_name": gettext_lazy("Visitor")}
+    inspect_view_fields = [
+        "event",
+        "day",
+        "gate",
+        "scanned_at",
+        "received_at",
+        "result",
+        "admitted",
+        "method",
+        "code",
+        "entry_pass",
         "user",
         "device",
         "offline_result",
@@ -297,7 +356,7 @@ class FlaggedCheckInViewSet(CheckInViewSet):
     export_filename = "xung-dot-ngoai-tuyen"
 
 
-class GateViewSet(ModelViewSet):
+class GateViewSet(TitledViewSet):
     model = Gate
     icon = "site"
     menu_label = gettext_lazy("Gates")
@@ -308,16 +367,40 @@ class GateViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class WalkInViewSet(ReadOnlyListing, ModelViewSet):
+class WalkInIndexView(TitledIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("event", "gate", "user", "undone_by")
+
+
+class WalkInViewSet(ReadOnlyListing, TitledViewSet):
     model = WalkIn
     icon = "group"
     menu_label = gettext_lazy("Walk-ins")
     add_to_admin_menu = False
+    index_view_class = WalkInIndexView
     copy_view_enabled = False
     list_filter = ["event", "day", "gate"]
-    list_display = ["at", "count", "gate", "user", "device"]
-    list_export = ["event", "day", "gate", "at", "count", "user", "device", "client_id"]
-    export_filename = "khach-vang-lai"
+    list_display = [
+        Column("at", label=gettext_lazy("Counted at"), accessor="at", sort_key="at"),
+        "count",
+        "gate",
+        Column("user", label=gettext_lazy("Staff"), accessor=lambda w: person(w.user)),
+        "device",
+        Column("undone", label=gettext_lazy("Undone"), accessor=undone),
+    ]
+    list_export = [
+        "event",
+        "day",
+        "gate",
+        "at",
+        "count",
+        "user",
+        "device",
+        "undone_at",
+        "undone_by",
+        "client_id",
+    ]
+    export_filename = "khach-vao-tu-do"
     form_fields = ["gate"]
 
 
@@ -327,6 +410,7 @@ class BookDayGroup(ModelViewSetGroup):
     menu_order = 150
     items = (
         RegistrationViewSet("registrations"),
+        WaitingListViewSet(),
         EventDayViewSet("event_days"),
         CheckInViewSet("checkins"),
         FlaggedCheckInViewSet("offline_conflicts"),

@@ -1,5 +1,6 @@
 from wagtail import hooks
 
+from events.admin_dashboard import BookDayPanel
 from events.admin_report import FiguresPanel, current_event
 from events.permissions import is_organiser
 from events.viewsets import BookDayGroup
@@ -11,7 +12,8 @@ def register_book_day_menu():
 
 
 @hooks.register("construct_homepage_panels")
-def add_figures_panel(request, panels):
+def add_book_day_panels(request, panels):
     event = current_event() if is_organiser(request.user) else None
     if event:
-        panels.insert(0, FiguresPanel(event))
+        # Capacity and what waits for the help desk first, then the figures.
+        panels[:0] = [BookDayPanel(event), FiguresPanel(event)]

@@ -1,5 +1,7 @@
 """Approve and reject exhibitor applications: small admin forms that call the services."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -9,10 +11,40 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from bookday.exports import local_phone
 from publishers.admin_forms import ApproveForm, RejectForm
 from publishers.enums import ApplicationStatus
-from publishers.models import ExhibitorApplication
+from publishers.models import Exhibitor, ExhibitorApplication
 from publishers.services.applications import ApplicationError, approve_application, reject_application
+
+_BOOTH = re.compile(r"^(?P<row>.*?)(?P<number>\d+)$")
+
+
+def booth_overview(event) -> dict:
+    """The booths already given at ``event`` (with whom) and the free ones to suggest.
+
+    The event has no floor plan in the system, so "free" means the gaps in each row's numbering
+    and the next number after the last one given ("A1, A2, A4" -> A3, A5)."""
+    taken = {}
+    for exhibitor in Exhibitor.objects.filter(event=event).exclude(booths="").select_related("publisher"):
+        for booth in exhibitor.booths.split(", "):
+            taken[booth] = exhibitor.publisher.name
+    rows: dict[str, set[int]] = {}
+    for booth in taken:
+        if match := _BOOTH.match(booth):
+            rows.setdefault(match["row"], set()).add(int(match["number"]))
+    free = []
+    for row, numbers in sorted(rows.items()):
+        free += [f"{row}{n}" for n in range(1, max(numbers) + 2) if n not in numbers]
+
+    def natural(booth: str):
+        match = _BOOTH.match(booth)
+        return (match["row"], int(match["number"])) if match else (booth, 0)
+
+    return {
+        "taken": [(booth, taken[booth]) for booth in sorted(taken, key=natural)],
+        "free": sorted(free, key=natural),
+    }
 
 
 class DecisionView(WagtailAdminTemplateMixin, FormView):
@@ -29,6 +61,14 @@ class DecisionView(WagtailAdminTemplateMixin, FormView):
         self.object = get_object_or_404(
             ExhibitorApplication.objects.select_related("event", "publisher"), pk=kwargs["pk"]
         )
+        if request.method == "GET" and self.object.status not in self.allowed:
+            # Decided already: its page shows the outcome; no form to decide it again.
+            messages.info(
+                request,
+                _("This application is already decided (%(status)s).")
+                % {"status": self.object.get_status_display()},
+            )
+            return redirect(self.inspect_url)
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
@@ -53,6 +93,7 @@ class DecisionView(WagtailAdminTemplateMixin, FormView):
             submit_button_label=self.submit_button_label,
             inspect_url=self.inspect_url,
             can_decide=self.object.status in self.allowed,
+            phone=local_phone(self.object.phone),
         )
         return context
 
@@ -79,6 +120,11 @@ class ApproveView(DecisionView):
 
     def get_initial(self):
         return {"booths": self.object.booths}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["booths"] = booth_overview(self.object.event)
+        return context
 
     def decide(self, data):
         result = approve_application(application=self.object, booths=data["booths"], by=self.request.user)

@@ -3,15 +3,18 @@
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from wagtail.admin.menu import MenuItem as AdminMenuItem
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from bookday.admin_display import LocalInspectMixin
+from bookday.exports import ExportMixin
 from publishers.admin_forms import ExhibitorBoothsForm, PublisherForm
 from publishers.admin_views import ApproveView, RejectView
 from publishers.enums import ApplicationStatus
@@ -46,7 +49,7 @@ class NoAddOrDelete:
 
 def decision_buttons(viewset, application, *, menu: bool):
     """Approve / Reject for an application still open to that decision."""
-    make = MenuItem if menu else Button
+    make = MenuItem if menu else HeaderButton
     buttons = []
     if application.status != ApplicationStatus.APPROVED:
         buttons.append(
@@ -69,8 +72,11 @@ def decision_buttons(viewset, application, *, menu: bool):
     return buttons
 
 
-class ApplicationIndexView(IndexView):
+class ApplicationIndexView(ExportMixin, IndexView):
     viewset = None
+
+    def get_page_title(self):
+        return self.viewset.menu_label
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("event")
@@ -82,8 +88,26 @@ class ApplicationIndexView(IndexView):
         ]
 
 
-class ApplicationInspectView(InspectView):
+class ApplicationInspectView(LocalInspectMixin, InspectView):
+    template_name = "publishers/admin/application_inspect.html"
     viewset = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        application = self.object
+        if application.status != ApplicationStatus.SUBMITTED:
+            exhibitor = Exhibitor.objects.filter(application=application).first()
+            by = application.decided_by
+            context["outcome"] = {
+                "status": application.get_status_display(),
+                "approved": application.status == ApplicationStatus.APPROVED,
+                "booths": exhibitor.booths if exhibitor else application.booths,
+                "reason": application.rejection_reason,
+                "by": (by.get_full_name() or by.get_username()) if by else "",
+                "at": application.decided_at,
+                "exhibitor_url": reverse("exhibitors:edit", args=[exhibitor.pk]) if exhibitor else "",
+            }
+        return context
 
     def get_header_buttons(self):
         return [*decision_buttons(self.viewset, self.object, menu=False), *super().get_header_buttons()]
@@ -99,10 +123,31 @@ class ApplicationInspectView(InspectView):
         return format_tax_code(self.object.tax_code)
 
 
+class PendingCountMenuItem(AdminMenuItem):
+    """The menu entry tells how many applications wait for a decision: "Đơn đăng ký (3)"."""
+
+    def render_component(self, request):
+        component = super().render_component(request)
+        waiting = ExhibitorApplication.objects.filter(status=ApplicationStatus.SUBMITTED).count()
+        if waiting:
+            component.label = f"{self.label} ({waiting})"
+            component.attrs = {
+                **component.attrs,
+                "aria-label": ngettext(
+                    "%(label)s: %(count)s waiting for review",
+                    "%(label)s: %(count)s waiting for review",
+                    waiting,
+                )
+                % {"label": self.label, "count": waiting},
+            }
+        return component
+
+
 class ExhibitorApplicationViewSet(NoAddOrDelete, ModelViewSet):
     model = ExhibitorApplication
     icon = "clipboard-list"
     menu_label = gettext_lazy("Exhibitor applications")
+    menu_item_class = PendingCountMenuItem
     add_to_admin_menu = False
     removed = {"add", "copy", "delete", "edit"}  # the applicant corrects it by applying again
     index_view_class = ApplicationIndexView
@@ -189,11 +234,22 @@ class ExhibitorApplicationViewSet(NoAddOrDelete, ModelViewSet):
         ]
 
 
+class PublisherIndexView(ExportMixin, IndexView):
+    pass
+
+
+class PublisherInspectView(LocalInspectMixin, InspectView):
+    def get_tax_code_display_value(self):
+        return format_tax_code(self.object.tax_code)
+
+
 class PublisherViewSet(NoAddOrDelete, ModelViewSet):
     model = Publisher
     icon = "group"
     menu_label = gettext_lazy("Publishers")
     add_to_admin_menu = False
+    index_view_class = PublisherIndexView
+    inspect_view_class = PublisherInspectView
     copy_view_enabled = False
     inspect_view_enabled = True
     search_backend_name = None
@@ -213,7 +269,7 @@ class PublisherViewSet(NoAddOrDelete, ModelViewSet):
         return PublisherForm
 
 
-class ExhibitorIndexView(IndexView):
+class ExhibitorIndexView(ExportMixin, IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("event", "publisher")
 

@@ -1,6 +1,8 @@
 """Organisers review applications and manage publishers and exhibitors in the Wagtail admin."""
 
 import io
+import json
+import re
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -225,3 +227,44 @@ def test_publishers_are_searched_and_edited_with_checked_tax_codes(organiser_cli
         "+842439434730",
     )
     assert organiser_client.get(f"/admin/publishers/delete/{publisher.pk}/").status_code == 404
+
+
+def test_an_approved_application_shows_its_outcome_not_the_form_again(organiser_client, applications):
+    app = applications[0]
+    organiser = User.objects.get(username="tochuc")
+    organiser.first_name, organiser.last_name = "Hà", "Lê"
+    organiser.save()
+    run_now(approve_application, application=app, booths="A3, A4", by=organiser)
+    again = organiser_client.get(f"{APPS}approve/{app.pk}/", follow=True)
+    assert again.redirect_chain[-1][0] == f"{APPS}inspect/{app.pk}/"
+    html = again.content.decode()
+    assert 'name="booths"' not in html  # no approve form
+    assert "Kết quả xét duyệt" in html and "A3, A4" in html and "Hà Lê" in html
+    assert f"{APPS}approve/{app.pk}/" not in html
+    assert not re.search(r">\s*None\s*<", html) and "Tiếng Việt" in html
+
+
+def test_the_approve_form_lists_the_free_booths(organiser_client, applications):
+    run_now(approve_application, application=applications[0], booths="A1, A2, A4")
+    html = organiser_client.get(f"{APPS}approve/{applications[1].pk}/").content.decode()
+    free = re.search(r"Còn trống:</strong>([^<]*)<", html).group(1)
+    assert [booth.strip() for booth in free.split(",")] == ["A3", "A5"]
+    assert "A4 (Nhà xuất bản Kim Đồng)" in html
+
+
+def menu_labels(client) -> str:
+    """The sidebar's menu, as the page's JSON gives it to the sidebar script."""
+    html = client.get("/admin/").content.decode()
+    props = re.search(
+        r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', html, re.S
+    )
+    return json.dumps(json.loads(props.group(1)), ensure_ascii=False)
+
+
+def test_the_menu_counts_the_applications_waiting(organiser_client, applications):
+    assert "Đơn đăng ký triển lãm (2)" in menu_labels(organiser_client)
+    run_now(approve_application, application=applications[0], booths="A1")
+    labels = menu_labels(organiser_client)
+    assert "Đơn đăng ký triển lãm (1)" in labels and "(2)" not in labels
+    run_now(approve_application, application=applications[1], booths="B1")
+    assert '"Đơn đăng ký triển lãm"' in menu_labels(organiser_client)  # nothing waits: no count

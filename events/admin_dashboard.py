@@ -1,0 +1,57 @@
+"""The admin home's first panel for organisers: today's capacity, the waiting lists and the
+exhibitor applications that wait for a decision. Read only."""
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.admin.ui.components import Component
+
+from events.enums import RegistrationStatus
+from events.models import EventPage
+
+
+class BookDayPanel(Component):
+    name = "book_day"
+    template_name = "events/admin/book_day_panel.html"
+    order = 10  # before Wagtail's own panels and the figures panel
+
+    def __init__(self, event: EventPage):
+        self.event = event
+
+    def get_context_data(self, parent_context=None):
+        from publishers.enums import ApplicationStatus
+        from publishers.models import ExhibitorApplication
+
+        today = timezone.localdate()
+        confirmed = Q(registrations__status=RegistrationStatus.CONFIRMED)
+        waiting = Q(registrations__status=RegistrationStatus.WAITING)
+        days = self.event.event_days.annotate(
+            used=Sum("registrations__party_size", filter=confirmed, default=0),
+            waiting=Count("registrations", filter=waiting),
+        ).order_by("date")
+        capacity = self.event.daily_capacity
+        rows = [
+            {
+                "date": day.date,
+                "is_today": day.date == today,
+                "used": day.used,
+                "capacity": capacity,
+                "percent": min(round(100 * day.used / capacity), 100) if capacity else 0,
+                "waiting": day.waiting,
+            }
+            for day in days
+        ]
+        pending = ExhibitorApplication.objects.filter(
+            event=self.event, status=ApplicationStatus.SUBMITTED
+        ).count()
+        return {
+            "event": self.event,
+            "days": rows,
+            "today": today,
+            "waiting_total": sum(row["waiting"] for row in rows),
+            "pending_applications": pending,
+            "registrations_url": reverse("registrations:index"),
+            "waiting_url": reverse("registrations:index") + f"?status={RegistrationStatus.WAITING}",
+            "applications_url": reverse("exhibitor_applications:index")
+            + f"?status={ApplicationStatus.SUBMITTED}",
+        }
