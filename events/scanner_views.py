@@ -281,6 +281,10 @@ class ScannerLoginForm(AuthenticationForm):
         template_name="events/includes/checkbox_field.html",
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # no colon after labels, as the site's other forms
+        super().__init__(*args, **kwargs)
+
 
 class ScannerLoginView(auth_views.LoginView):
     """Sign-in for gate staff, in the site's design; remembered on the phone unless unticked."""
