@@ -14,7 +14,7 @@ const STRINGS = {
   action_scan: "%(name)s, %(n)s người",
   action_scan_one: "%(name)s, 1 người",
   action_scan_offline: "lượt vào lúc %(time)s, %(n)s người",
-  action_walkins: "%(n)s khách không đăng ký",
+  action_walkins: "%(n)s khách vào tự do",
   admit: "Cho vào %(n)s người",
   admit_one: "Cho vào 1 người",
   refuse: "Không cho vào",
@@ -50,7 +50,7 @@ test("undo is the LAST action, whatever it was, named; never an older one", () =
   ledger.record({ client_id: "c", kind: "walkin", people: 12, name: "", at: t + 2000, event_id: 1 });
   const last = ledger.undoable(t + 3000, 300);
   assert.equal(last.client_id, "c");
-  assert.equal(undoLabel(last, STRINGS, clock), "Hoàn tác: 12 khách không đăng ký");
+  assert.equal(undoLabel(last, STRINGS, clock), "Hoàn tác: 12 khách vào tự do");
   ledger.markUndone("c");
   assert.equal(ledger.undoable(t + 3000, 300), null); // not "b" instead
   ledger.record({ client_id: "d", kind: "checkin", people: 1, name: "", at: t, event_id: 1 });
