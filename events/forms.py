@@ -34,11 +34,8 @@ class EventPageForm(WagtailAdminPageForm):
 
 # Messages in the project's own words: Django's defaults read oddly in Vietnamese
 # ("lớn hơn hoặc bằng với 1 ." with its stray space) and say nothing about this form.
-REQUIRED = {"required": gettext_lazy("This field is required.")}
-
-
 def _messages(**extra) -> dict:
-    return {**REQUIRED, **extra}
+    return {"required": gettext_lazy("Please fill in this field."), **extra}
 
 
 # Common slips in the domains most visitors use, and what was meant. The pass is emailed, so a
@@ -99,7 +96,8 @@ class RegistrationForm(forms.Form):
         max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages=_messages(
-            max_length=gettext_lazy("A name can be at most %(limit_value)d characters.")
+            required=gettext_lazy("Enter your full name."),
+            max_length=gettext_lazy("A name can be at most %(limit_value)d characters."),
         ),
     )
     email = forms.EmailField(
@@ -108,6 +106,7 @@ class RegistrationForm(forms.Form):
         help_text=gettext_lazy("Your pass is sent here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages=_messages(
+            required=gettext_lazy("Enter your email address: your pass is sent there."),
             invalid=gettext_lazy("This email address does not look right; check it, e.g. ten@gmail.com."),
             max_length=gettext_lazy("An email address can be at most %(limit_value)d characters."),
         ),
@@ -120,7 +119,10 @@ class RegistrationForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autocomplete": "tel", "inputmode": "tel", "placeholder": "0912 345 678"}
         ),
-        error_messages=_messages(max_length=gettext_lazy("Enter a mobile number, e.g. 0912 345 678.")),
+        error_messages=_messages(
+            required=gettext_lazy("Enter your mobile phone number, e.g. 0912 345 678."),
+            max_length=gettext_lazy("Enter a mobile number, e.g. 0912 345 678."),
+        ),
     )
     visit_date = forms.TypedChoiceField(
         label=gettext_lazy("Day of your visit"),
@@ -138,6 +140,7 @@ class RegistrationForm(forms.Form):
         help_text=gettext_lazy("1 for yourself; the whole group for a school class or an organisation."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages=_messages(
+            required=gettext_lazy("Enter the number of people, e.g. 1."),
             invalid=gettext_lazy("Enter a whole number of people, e.g. 1."),
             min_value=gettext_lazy("At least 1 person."),
         ),
@@ -254,6 +257,7 @@ class ChangeForm(forms.Form):
         min_value=1,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages=_messages(
+            required=gettext_lazy("Enter the number of people, e.g. 1."),
             invalid=gettext_lazy("Enter a whole number of people, e.g. 1."),
             min_value=gettext_lazy("At least 1 person."),
         ),

@@ -94,7 +94,7 @@ def register_view(request, pk: int):
                         "sent_to": access.mask_email(data["email"]),
                     }
                     return render(request, "events/registration_received.html", context)
-                return redirect(result.registration.entry_pass.path + "?new=1")
+                return redirect("pass_detail", code=result.registration.entry_pass.code)
     elif request.method == "POST":
         status = 400 if window == RegistrationWindow.OPEN else 409
     return render(
@@ -156,9 +156,7 @@ def pass_detail(request, code: str):
     entry_pass = _pass(code)
     if entry_pass.code != code:
         return redirect("pass_detail", code=entry_pass.code)
-    context = _pass_context(entry_pass)
-    context["just_registered"] = "new" in request.GET
-    return render(request, "events/pass_detail.html", context)
+    return render(request, "events/pass_detail.html", _pass_context(entry_pass))
 
 
 def pass_gate(request, code: str):
