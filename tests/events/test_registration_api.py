@@ -116,7 +116,7 @@ def test_wrongly_typed_fields_are_422(client, event, payload, body, field):
 def test_missing_fields_and_broken_json(client, event):
     response = post(client, event, {})
     assert response.status_code == 422
-    assert response.json()["errors"]["full_name"] == ["Hãy nhập họ và tên của bạn."]
+    assert response.json()["errors"]["full_name"] == ["Trường này là bắt buộc."]
     broken = client.post(
         f"/api/v1/events/{event.pk}/registrations/", "{not json", content_type="application/json"
     )
