@@ -9,6 +9,7 @@ from django.core import mail
 
 from events.models import Registration
 from events.services.registration import cancel
+from tests.browser.conftest import axe_violations
 from tests.factories import EventPageFactory, register_visitor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,6 +70,7 @@ def test_the_waiting_list_never_looks_like_a_pass_until_a_place_frees_up(live_se
     assert phone.get_by_text("Vẫn có thể vào cửa tự do khi còn chỗ.").is_visible()
     assert phone.get_by_text("h***@gmail.com", exact=False).is_visible()
     assert phone.locator("a[href*='/cancel/'], a[href*='/manage/']").count() == 0
+    assert axe_violations(phone) == []
 
     cancel(registration=holder.registration)  # a place frees up: the visitor is promoted
     phone.reload()
@@ -92,6 +94,7 @@ def test_a_visitor_changes_day_and_party_size_from_the_emailed_link(live_server,
     assert phone.get_by_text("Ngày này đã kín chỗ.").is_visible()  # a full day: nothing moved
     waitlist = phone.get_by_label("Nếu ngày đó đã kín chỗ", exact=False)
     assert waitlist.is_visible()
+    assert axe_violations(phone) == []  # with the refusal shown
 
     phone.get_by_label("02/12/2026", exact=False).check()
     phone.get_by_label("Số người").fill("3")
@@ -118,6 +121,7 @@ def test_a_visitor_cancels_with_a_code_sent_to_their_address(live_server, phone,
     field = phone.get_by_label("Mã trong email")
     assert field.get_attribute("aria-invalid") == "true"
     assert phone.get_by_text("Mã không đúng hoặc đã hết hiệu lực.", exact=False).is_visible()
+    assert axe_violations(phone) == []
 
     field.fill(code)
     phone.get_by_role("button", name="Tiếp tục").click()
@@ -129,3 +133,18 @@ def test_a_visitor_cancels_with_a_code_sent_to_their_address(live_server, phone,
     assert phone.locator("a[href$='calendar.ics'], a[href*='calendar.google.com']").count() == 0
     assert Registration.objects.get().status == "cancelled"
     assert unexpected(phone.errors) == []
+
+
+def test_the_programme_starts_within_three_screens_of_a_phone(live_server, phone, fair):
+    from tests.factories import ProgrammeItemFactory
+
+    for hour in (9, 10, 14):
+        ProgrammeItemFactory(page=fair, date=DAY2, start_time=dt.time(hour, 0), end_time=dt.time(hour, 45))
+    phone.goto(live_server.url + fair.url)
+    top = phone.evaluate("document.getElementById('programme-title').getBoundingClientRect().top + scrollY")
+    assert top < 3 * 740
+    # Filtering works without script: a plain GET form with its own address.
+    phone.locator("select[name=kind]").select_option("talk")
+    phone.get_by_role("button", name="Xem", exact=True).click()
+    assert "kind=talk" in phone.url
+    assert phone.get_by_text("Hôm nay tại hội sách").is_visible()
