@@ -56,7 +56,8 @@ def register_view(request, pk: int):
     event = live_event(pk)
     window = event.registration_window()
     posted = _with_suggested_email(request.POST) if request.method == "POST" else None
-    form = RegistrationForm(event, posted, availability=event.places_left_by_day())
+    availability = event.places_left_by_day()
+    form = RegistrationForm(event, posted, availability=availability)
     status = 200
     if request.method == "POST" and window == RegistrationWindow.OPEN and form.is_valid():
         data = form.cleaned_data
@@ -106,6 +107,7 @@ def register_view(request, pk: int):
             "form": form,
             "registration_window": window,
             "email_typos": EMAIL_DOMAIN_TYPOS,
+            "a_day_is_full": any(left <= 0 for left in availability.values()),
         },
         status=status,
     )

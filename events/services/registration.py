@@ -388,7 +388,7 @@ def change(
             fields.append("created_at")
         current.day_id = new_day_id
         current.party_size = new_size
-        if status == RegistrationStatus.CONFIRMED and not was_confirmed or moving:
+        if (status == RegistrationStatus.CONFIRMED and not was_confirmed) or moving:
             current.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
         current.status = status
         current.save(update_fields=fields)

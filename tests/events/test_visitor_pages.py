@@ -249,3 +249,11 @@ def test_the_programme_has_today_now_and_next_and_filters_without_script(client,
     programme = filtered.split('id="programme-title"', 1)[1]
     assert "Ký tặng sắp tới" in programme and "Hội thảo ngày cuối" not in programme
     assert "Toạ đàm đang diễn ra" not in programme
+
+
+def test_the_form_states_the_walk_in_policy_once_a_day_is_full(client, fair):
+    policy = "Vẫn có thể vào cửa tự do khi còn chỗ."
+    assert policy not in client.get(f"/events/{fair.pk}/register/").content.decode()
+    full_day(fair, DAY3)
+    html = client.get(f"/events/{fair.pk}/register/").content.decode()
+    assert policy in html and "hết chỗ, vào danh sách chờ" in html
