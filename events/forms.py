@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django import forms
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -31,6 +32,62 @@ class EventPageForm(WagtailAdminPageForm):
         return cleaned
 
 
+# Messages in the project's own words: Django's defaults read oddly in Vietnamese
+# ("lớn hơn hoặc bằng với 1 ." with its stray space) and say nothing about this form.
+def _messages(**extra) -> dict:
+    return {"required": gettext_lazy("Please fill in this field."), **extra}
+
+
+# Common slips in the domains most visitors use, and what was meant. The pass is emailed, so a
+# typo here means no pass. The form's script reads this same table (json_script), so the rule
+# lives in one place.
+EMAIL_DOMAIN_TYPOS = {
+    "gmial.com": "gmail.com",
+    "gmai.com": "gmail.com",
+    "gmal.com": "gmail.com",
+    "gamil.com": "gmail.com",
+    "gnail.com": "gmail.com",
+    "gmail.co": "gmail.com",
+    "gmail.con": "gmail.com",
+    "gmail.cm": "gmail.com",
+    "gmail.om": "gmail.com",
+    "gmail.vn": "gmail.com",
+    "gmaill.com": "gmail.com",
+    "yaho.com": "yahoo.com",
+    "yahooo.com": "yahoo.com",
+    "yahoo.con": "yahoo.com",
+    "yhoo.com": "yahoo.com",
+    "yaho.com.vn": "yahoo.com.vn",
+    "hotmial.com": "hotmail.com",
+    "hotmai.com": "hotmail.com",
+    "hotmail.con": "hotmail.com",
+    "outlook.con": "outlook.com",
+    "outlok.com": "outlook.com",
+    "icloud.con": "icloud.com",
+}
+
+
+def suggest_email(email: str) -> str:
+    """The address with a commonly mistyped domain corrected; "" when nothing looks wrong."""
+    local, _at, domain = email.strip().lower().rpartition("@")
+    fixed = EMAIL_DOMAIN_TYPOS.get(domain)
+    return f"{local}@{fixed}" if local and fixed else ""
+
+
+class DayChoice(forms.RadioSelect):
+    """Radio buttons for the event's days; days that can no longer be chosen are shown, disabled."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.closed: set[str] = set()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.closed:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class RegistrationForm(forms.Form):
     """The visitor's registration. Format checks only: the rules live in the registration service."""
 
@@ -38,25 +95,43 @@ class RegistrationForm(forms.Form):
         label=gettext_lazy("Full name"),
         max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages=_messages(
+            required=gettext_lazy("Enter your full name."),
+            max_length=gettext_lazy("A name can be at most %(limit_value)d characters."),
+        ),
     )
     email = forms.EmailField(
         label=gettext_lazy("Email"),
         max_length=254,
         help_text=gettext_lazy("Your pass is sent here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages=_messages(
+            required=gettext_lazy("Enter your email address: your pass is sent there."),
+            invalid=gettext_lazy("This email address does not look right; check it, e.g. ten@gmail.com."),
+            max_length=gettext_lazy("An email address can be at most %(limit_value)d characters."),
+        ),
     )
+    # Set when the visitor keeps an address the form thought mistyped (see suggest_email).
+    email_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     phone = forms.CharField(
         label=gettext_lazy("Mobile phone"),
         max_length=30,
         widget=forms.TextInput(
             attrs={"autocomplete": "tel", "inputmode": "tel", "placeholder": "0912 345 678"}
         ),
+        error_messages=_messages(
+            required=gettext_lazy("Enter your mobile phone number, e.g. 0912 345 678."),
+            max_length=gettext_lazy("Enter a mobile number, e.g. 0912 345 678."),
+        ),
     )
     visit_date = forms.TypedChoiceField(
         label=gettext_lazy("Day of your visit"),
-        widget=forms.RadioSelect,
+        widget=DayChoice,
         coerce=dt.date.fromisoformat,
-        error_messages={"invalid_choice": gettext_lazy("Pick one of the days of the event.")},
+        error_messages=_messages(
+            required=gettext_lazy("Pick the day of your visit."),
+            invalid_choice=gettext_lazy("Pick one of the days of the event."),
+        ),
     )
     party_size = forms.IntegerField(
         label=gettext_lazy("Number of people"),
@@ -64,12 +139,18 @@ class RegistrationForm(forms.Form):
         initial=1,
         help_text=gettext_lazy("1 for yourself; the whole group for a school class or an organisation."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages=_messages(
+            required=gettext_lazy("Enter the number of people, e.g. 1."),
+            invalid=gettext_lazy("Enter a whole number of people, e.g. 1."),
+            min_value=gettext_lazy("At least 1 person."),
+        ),
     )
     organisation = forms.CharField(
         label=gettext_lazy("School or organisation"),
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        error_messages=_messages(max_length=gettext_lazy("At most %(limit_value)d characters.")),
     )
     consent = forms.BooleanField(
         label=gettext_lazy(
@@ -88,22 +169,36 @@ class RegistrationForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, event, *args, availability: dict | None = None, **kwargs):
+    def __init__(
+        self, event, *args, availability: dict | None = None, now: dt.datetime | None = None, **kwargs
+    ):
         kwargs.setdefault("label_suffix", "")  # no colon after labels
         super().__init__(*args, **kwargs)
         self.event = event
+        now = now or timezone.now()
         # Labels are formatted only if the form is rendered: the API validates with this form too.
+        # Days that are over stay in the choices (the service answers "day_over" for them) but
+        # cannot be picked on the page.
+        open_days = [day for day in event.days if now < event.closes_on(day)]
         self.fields["visit_date"].choices = [
-            (day.isoformat(), _lazy_label(day, (availability or {}).get(day))) for day in event.days
+            (day.isoformat(), _lazy_label(day, (availability or {}).get(day), day in open_days))
+            for day in event.days
         ]
+        self.fields["visit_date"].widget.closed = {d.isoformat() for d in event.days if d not in open_days}
         self.fields["party_size"].max_value = event.max_party_size
         self.fields["party_size"].widget.attrs["max"] = event.max_party_size
-        if len(event.days) == 1:
-            self.fields["visit_date"].initial = event.days[0].isoformat()
+        today = timezone.localdate(now)
+        if len(open_days) == 1:
+            self.fields["visit_date"].initial = open_days[0].isoformat()
+        elif today in open_days:  # while the fair runs, most people register to come today
+            self.fields["visit_date"].initial = today.isoformat()
+        self.email_suggestion = ""
 
     @staticmethod
-    def _day_label(day: dt.date, places_left: int | None) -> str:
+    def _day_label(day: dt.date, places_left: int | None, selectable: bool = True) -> str:
         label = f"{date_format(day, 'l')}, {date_format(day, 'SHORT_DATE_FORMAT')}"
+        if not selectable:
+            return label + " — " + _("over, no longer open")
         if places_left is None:
             return label
         if places_left <= 0:
@@ -120,7 +215,14 @@ class RegistrationForm(forms.Form):
         return normalize_vn_mobile(self.cleaned_data["phone"])
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        email = self.cleaned_data["email"].strip().lower()
+        self.email_suggestion = suggest_email(email)
+        return email
+
+    @property
+    def needs_email_check(self) -> bool:
+        """A likely typo the visitor has not confirmed yet: ask once, then accept either."""
+        return bool(self.email_suggestion) and not self.cleaned_data.get("email_confirmed")
 
 
 _lazy_label = lazy(RegistrationForm._day_label, str)
@@ -135,4 +237,62 @@ class FindPassForm(forms.Form):
         label=gettext_lazy("Email you registered with"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages=_messages(
+            invalid=gettext_lazy("This email address does not look right; check it, e.g. ten@gmail.com.")
+        ),
+    )
+
+
+class ChangeForm(forms.Form):
+    """A new day and/or party size for an existing registration; the service decides."""
+
+    visit_date = forms.TypedChoiceField(
+        label=gettext_lazy("Day of your visit"),
+        widget=DayChoice,
+        coerce=dt.date.fromisoformat,
+        error_messages=_messages(invalid_choice=gettext_lazy("Pick one of the days of the event.")),
+    )
+    party_size = forms.IntegerField(
+        label=gettext_lazy("Number of people"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages=_messages(
+            required=gettext_lazy("Enter the number of people, e.g. 1."),
+            invalid=gettext_lazy("Enter a whole number of people, e.g. 1."),
+            min_value=gettext_lazy("At least 1 person."),
+        ),
+    )
+    join_waitlist = forms.BooleanField(
+        label=gettext_lazy("If that day is full, put me on its waiting list (I give up my current place)."),
+        required=False,
+        template_name="events/includes/checkbox_field.html",
+    )
+
+    def __init__(self, registration, *args, availability: dict | None = None, now=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault(
+            "initial",
+            {"visit_date": registration.day.date.isoformat(), "party_size": registration.party_size},
+        )
+        super().__init__(*args, **kwargs)
+        event = registration.event
+        now = now or timezone.now()
+        open_days = [day for day in event.days if now < event.closes_on(day)]
+        self.fields["visit_date"].choices = [
+            (day.isoformat(), _lazy_label(day, (availability or {}).get(day), day in open_days))
+            for day in event.days
+        ]
+        self.fields["visit_date"].widget.closed = {d.isoformat() for d in event.days if d not in open_days}
+        self.fields["party_size"].max_value = event.max_party_size
+        self.fields["party_size"].widget.attrs["max"] = event.max_party_size
+
+
+class AccessCodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code from the email"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}
+        ),
+        error_messages=_messages(required=gettext_lazy("Enter the 6-digit code from the email.")),
     )

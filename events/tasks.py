@@ -29,6 +29,7 @@ def cancel_url(code: str) -> str:
 
 def build_email(registration: Registration) -> EmailMultiAlternatives:
     """The message for the registration's current state, in the visitor's language."""
+    from events.services.access import manage_url
     from events.services.passes import pass_code_groups, pass_pdf
 
     entry_pass = registration.entry_pass
@@ -39,6 +40,7 @@ def build_email(registration: Registration) -> EmailMultiAlternatives:
             "entry_pass": entry_pass,
             "code_groups": pass_code_groups(entry_pass.code),
             "cancel_url": cancel_url(entry_pass.code),
+            "manage_url": manage_url(entry_pass.code),
             "calendar_url": f"{entry_pass.url}calendar.ics",
         }
         status = registration.status

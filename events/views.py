@@ -1,7 +1,6 @@
 """Public views: thin. They validate, call a service, and render."""
 
 from django.conf import settings
-from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -9,14 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bookday.ratelimit import allow_all, client_ip
-from events.enums import RegistrationWindow
-from events.forms import FindPassForm, RegistrationForm
-from events.models import EventPage, Pass
+from events.enums import RegistrationStatus, RegistrationWindow
+from events.forms import EMAIL_DOMAIN_TYPOS, AccessCodeForm, ChangeForm, FindPassForm, RegistrationForm
+from events.models import EventPage, Pass, Registration
+from events.services import access
 from events.services.calendar import event_calendar as render_event_calendar
+from events.services.calendar import google_calendar_url
 from events.services.calendar import pass_calendar as render_pass_calendar
 from events.services.passes import pass_code_groups, pass_pdf, qr_svg
-from events.services.registration import RegistrationError, cancel, register, resend_passes
-from events.tasks import CANCEL_SALT, cancel_url
+from events.services.registration import RegistrationError, cancel, change, register, resend_passes
 
 
 def live_event(pk: int) -> EventPage:
@@ -35,12 +35,17 @@ def _ics(body: str, name: str) -> HttpResponse:
     return response
 
 
-def _too_many(request, form, *, email: str = "") -> bool:
-    """Record the attempt; True (with a message on the form) when a limit is passed."""
+def _over_limit(request, *, email: str = "") -> bool:
+    """Record the attempt; True when a limit is passed."""
     limits = [(f"ip:{client_ip(request)}", settings.RATE_LIMIT_PER_IP, 60)]
     if email:
         limits.append((f"email:{email}", settings.RATE_LIMIT_PER_EMAIL, 3600))
-    if allow_all(*limits):
+    return not allow_all(*limits)
+
+
+def _too_many(request, form, *, email: str = "") -> bool:
+    """Record the attempt; True (with a message on the form) when a limit is passed."""
+    if not _over_limit(request, email=email):
         return False
     form.add_error(None, _("Too many attempts. Please wait a few minutes and try again."))
     return True
@@ -50,14 +55,18 @@ def _too_many(request, form, *, email: str = "") -> bool:
 def register_view(request, pk: int):
     event = live_event(pk)
     window = event.registration_window()
-    form = RegistrationForm(event, request.POST or None, availability=event.places_left_by_day())
+    posted = _with_suggested_email(request.POST) if request.method == "POST" else None
+    availability = event.places_left_by_day()
+    form = RegistrationForm(event, posted, availability=availability)
     status = 200
     if request.method == "POST" and window == RegistrationWindow.OPEN and form.is_valid():
         data = form.cleaned_data
         if data["website"]:
             # A bot filled the hidden field: answer like a success, keep nothing.
             return render(request, "events/registration_received.html", {"event": event})
-        if _too_many(request, form, email=data["email"]):
+        if form.needs_email_check:
+            pass  # the page asks "did you mean ...?"; nothing is written until the visitor answers
+        elif _too_many(request, form, email=data["email"]):
             status = 429
         else:
             try:
@@ -78,18 +87,44 @@ def register_view(request, pk: int):
             else:
                 if not result.created:
                     # Anyone can type anyone's address: the pass goes to the mailbox, not the screen.
-                    return render(
-                        request, "events/registration_received.html", {"event": event, "already": True}
-                    )
+                    # Nothing of the form is applied, so say so, and where changes are made.
+                    context = {
+                        "event": event,
+                        "already": True,
+                        "visit_date": data["visit_date"],
+                        "sent_to": access.mask_email(data["email"]),
+                    }
+                    return render(request, "events/registration_received.html", context)
                 return redirect("pass_detail", code=result.registration.entry_pass.code)
     elif request.method == "POST":
         status = 400 if window == RegistrationWindow.OPEN else 409
     return render(
         request,
         "events/register.html",
-        {"event": event, "page": event, "form": form, "registration_window": window},
+        {
+            "event": event,
+            "page": event,
+            "form": form,
+            "registration_window": window,
+            "email_typos": EMAIL_DOMAIN_TYPOS,
+            "a_day_is_full": any(left <= 0 for left in availability.values()),
+        },
         status=status,
     )
+
+
+def _with_suggested_email(data):
+    """The posted form, with the suggested address when the visitor chose "use ..." for it."""
+    suggestion = data.get("use_suggestion", "")
+    if not suggestion:
+        return data
+    from events.forms import suggest_email
+
+    if suggest_email(data.get("email", "")) != suggestion:
+        return data  # only the correction the form itself offered
+    data = data.copy()
+    data["email"] = suggestion
+    return data
 
 
 def _pass(code: str) -> Pass:
@@ -99,23 +134,39 @@ def _pass(code: str) -> Pass:
     )
 
 
+def _pass_context(entry_pass: Pass) -> dict:
+    registration = entry_pass.registration
+    event = registration.event
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    return {
+        "entry_pass": entry_pass,
+        "registration": registration,
+        "event": event,
+        "page_description": event.search_description or event.intro,
+        # Only a confirmed registration shows a code that looks like it admits someone.
+        "qr": qr_svg(entry_pass.url) if confirmed else "",
+        "code_groups": pass_code_groups(entry_pass.code),
+        "queue_position": Registration.objects.queue_position(registration),
+        "sent_to": access.mask_email(registration.email),
+        "google_calendar_url": google_calendar_url(event, registration.day.date, details=entry_pass.url),
+    }
+
+
 def pass_detail(request, code: str):
+    """The pass page. Its address is inside the QR, which people photograph and share: it shows
+    the pass and nothing that changes it (that takes the emailed link or a one-time code)."""
     entry_pass = _pass(code)
     if entry_pass.code != code:
         return redirect("pass_detail", code=entry_pass.code)
-    registration = entry_pass.registration
-    return render(
-        request,
-        "events/pass_detail.html",
-        {
-            "entry_pass": entry_pass,
-            "registration": registration,
-            "event": registration.event,
-            "qr": qr_svg(entry_pass.url),
-            "code_groups": pass_code_groups(entry_pass.code),
-            "cancel_url": cancel_url(entry_pass.code),
-        },
-    )
+    return render(request, "events/pass_detail.html", _pass_context(entry_pass))
+
+
+def pass_gate(request, code: str):
+    """The QR alone, as large and as contrasted as the screen allows, for the gate."""
+    entry_pass = _pass(code)
+    if entry_pass.registration.status != RegistrationStatus.CONFIRMED:
+        return redirect("pass_detail", code=entry_pass.code)
+    return render(request, "events/pass_gate.html", _pass_context(entry_pass))
 
 
 def pass_pdf_view(request, code: str):
@@ -128,18 +179,60 @@ def pass_pdf_view(request, code: str):
 
 def pass_calendar(request, code: str):
     entry_pass = _pass(code)
+    if entry_pass.registration.status == RegistrationStatus.CANCELLED:
+        raise Http404  # a cancelled visit has no place in anyone's calendar
     return _ics(render_pass_calendar(entry_pass), f"ve-{entry_pass.code}")
+
+
+def _managed_pass(request, code: str) -> tuple[Pass, str]:
+    """The pass and the signed token that proves its mailbox; 404 without a valid one."""
+    entry_pass = _pass(code)
+    token = request.POST.get("t") or request.GET.get("t", "")
+    if not access.token_valid(entry_pass.code, token):
+        raise Http404  # a forged or expired link looks like no link at all
+    return entry_pass, token
+
+
+@require_http_methods(["GET", "POST"])
+def pass_manage(request, code: str):
+    """Change the day or the party size, or go on to cancel: only from the signed link."""
+    entry_pass, token = _managed_pass(request, code)
+    registration = entry_pass.registration
+    event = registration.event
+    form = ChangeForm(registration, request.POST or None, availability=event.places_left_by_day())
+    status = 200
+    offer_waitlist = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            change(
+                registration=registration,
+                visit_date=data["visit_date"],
+                party_size=data["party_size"],
+                join_waitlist=data["join_waitlist"],
+            )
+        except RegistrationError as error:
+            form.add_error(error.field, error.message)
+            offer_waitlist = error.code == "full"
+            status = 409
+        else:
+            return redirect(entry_pass.path + "?changed=1")
+    elif request.method == "POST":
+        status = 400
+    context = {
+        **_pass_context(entry_pass),
+        "form": form,
+        "token": token,
+        "offer_waitlist": offer_waitlist or bool(form.data.get("join_waitlist")),
+        "cancel_url": f"/p/{entry_pass.code}/cancel/?t={token}",
+    }
+    return render(request, "events/pass_manage.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def pass_cancel(request, code: str):
     """GET asks for confirmation (mail scanners follow links); POST cancels."""
-    entry_pass = _pass(code)
-    token = request.POST.get("t") or request.GET.get("t", "")
-    try:
-        signing.TimestampSigner(salt=CANCEL_SALT).unsign(f"{entry_pass.code}:{token}", max_age=400 * 86400)
-    except signing.BadSignature:
-        raise Http404 from None  # a forged or expired link looks like no link at all
+    entry_pass, token = _managed_pass(request, code)
     registration = entry_pass.registration
     context = {
         "entry_pass": entry_pass,
@@ -155,6 +248,43 @@ def pass_cancel(request, code: str):
             return render(request, "events/pass_cancel.html", context, status=409)
         return redirect("pass_detail", code=entry_pass.code)
     return render(request, "events/pass_cancel.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def pass_access(request, code: str):
+    """ "Change or cancel" from the pass page: a one-time code to the registration's address,
+    typed in here, leads to the same page as the emailed link."""
+    entry_pass = _pass(code)
+    registration = entry_pass.registration
+    form = AccessCodeForm(request.POST if request.POST.get("action") == "check" else None)
+    context = {
+        "entry_pass": entry_pass,
+        "registration": registration,
+        "event": registration.event,
+        "sent_to": access.mask_email(registration.email),
+        "form": form,
+        "sent": request.method == "POST",
+    }
+    status = 200
+    if registration.status == RegistrationStatus.CANCELLED:
+        return redirect("pass_detail", code=entry_pass.code)
+    if request.method == "POST" and request.POST.get("action") == "send":
+        if _over_limit(request) or not access.request_code(registration=registration):
+            context["refused"] = _(
+                "Too many codes were asked for this pass. Use the newest email, or wait an hour."
+            )
+            status = 429
+    elif request.method == "POST":
+        if not form.is_valid():
+            status = 400
+        elif _too_many(request, form):
+            status = 429
+        elif access.check_code(registration=registration, code=form.cleaned_data["code"]):
+            return redirect(access.manage_url(entry_pass.code, absolute=False))
+        else:
+            form.add_error("code", _("This code is wrong or no longer valid. Ask for a new one if needed."))
+            status = 400
+    return render(request, "events/pass_access.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

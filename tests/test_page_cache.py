@@ -50,4 +50,4 @@ def test_pass_pages_are_never_cached(client, event, django_capture_on_commit_cal
     assert "Đã xác nhận" in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         cancel(registration=registration)
-    assert "Đã hủy" in client.get(url).content.decode()
+    assert "Đăng ký đã hủy" in client.get(url).content.decode()

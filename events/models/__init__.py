@@ -1,8 +1,11 @@
+from .access import AccessCode, AccessCodeQuerySet
 from .checkin import CheckIn, CheckInQuerySet, Gate, WalkIn
 from .pages import EventIndexPage, EventPage, EventPageQuerySet, ProgrammeItem
 from .registration import EventDay, Pass, Registration, RegistrationQuerySet
 
 __all__ = [
+    "AccessCode",
+    "AccessCodeQuerySet",
     "CheckIn",
     "CheckInQuerySet",
     "Gate",

@@ -1,6 +1,8 @@
 """Event pages: they present an event and its programme; they never write registrations."""
 
+import base64
 import datetime as dt
+import json
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -125,6 +127,22 @@ class EventPage(BasePage):
             "is counted as such, not as a new visit."
         ),
     )
+    # What a visitor needs to get there and in, written by the organisers for this event.
+    walk_in_policy = models.TextField(
+        _("walk-in policy"),
+        blank=True,
+        help_text=_(
+            "Shown on waiting-list passes and when a day is full, e.g. "
+            '"Walk-ins are admitted while there is room."'
+        ),
+    )
+    gates_info = models.TextField(_("gates"), blank=True, help_text=_("Which gates open, and for whom."))
+    parking_info = models.TextField(
+        _("parking"), blank=True, help_text=_("Where to park cars and motorbikes.")
+    )
+    transport_info = models.TextField(
+        _("buses and public transport"), blank=True, help_text=_("Bus lines and stops near the venue.")
+    )
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
     objects = PageManager.from_queryset(EventPageQuerySet)()
@@ -150,6 +168,15 @@ class EventPage(BasePage):
                 FieldPanel("organiser"),
             ],
             heading=_("Venue"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("gates_info"),
+                FieldPanel("parking_info"),
+                FieldPanel("transport_info"),
+                FieldPanel("walk_in_policy"),
+            ],
+            heading=_("Getting there and getting in"),
         ),
         MultiFieldPanel(
             [
@@ -241,6 +268,44 @@ class EventPage(BasePage):
         return ""
 
     @property
+    def directions_url(self) -> str:
+        """Google Maps directions to the venue from wherever the phone is."""
+        if self.has_coordinates:
+            destination = f"{self.latitude},{self.longitude}"
+        elif self.venue_address:
+            destination = f"{self.venue_name}, {self.venue_address}"
+        else:
+            return ""
+        return "https://www.google.com/maps/dir/?api=1&destination=" + quote(destination)
+
+    @property
+    def share_links(self) -> dict[str, str]:
+        """Plain links to share the event (no third-party script loads on our pages)."""
+        url = self.absolute_url
+        zalo = base64.b64encode(json.dumps({"url": url}).encode()).decode()
+        return {
+            "facebook": "https://www.facebook.com/sharer/sharer.php?u=" + quote(url, safe=""),
+            "zalo": "https://button-share.zalo.me/share_external?d=" + quote(zalo, safe=""),
+        }
+
+    @property
+    def google_calendar_url(self) -> str:
+        from events.services.calendar import google_calendar_url
+
+        return google_calendar_url(self)
+
+    @property
+    def practical_information(self) -> list[tuple[str, str]]:
+        """(heading, text) of the organisers' notes on getting there, in the order people need them."""
+        notes = [
+            (_("Gates"), self.gates_info),
+            (_("Parking"), self.parking_info),
+            (_("Buses"), self.transport_info),
+            (_("Without registration"), self.walk_in_policy),
+        ]
+        return [(heading, text) for heading, text in notes if text.strip()]
+
+    @property
     def geo_uri(self) -> str:
         """geo: link that opens the phone's own map app."""
         if not self.has_coordinates:
@@ -268,6 +333,51 @@ class EventPage(BasePage):
             for day in self.days
             if any(i.date == day for i in items)
         ]
+
+    def programme_filtered(self, day: dt.date | None = None, kind: str = ""):
+        """programme_by_day() narrowed to one day and/or one kind of item."""
+        days = []
+        for date, items in self.programme_by_day():
+            if day and date != day:
+                continue
+            items = [item for item in items if not kind or item.kind == kind]
+            if items:
+                days.append((date, items))
+        return days
+
+    def now_and_next(self, now: dt.datetime | None = None, upcoming: int = 3):
+        """(on now, coming next) among today's programme items, for the "today" view.
+
+        An item without an end time counts as on for an hour after it starts.
+        """
+        now = now or timezone.now()
+        today = timezone.localtime(now).date()
+        items = sorted((i for i in self.programme.all() if i.date == today), key=lambda i: i.start_time)
+        on_now = [i for i in items if i.starts_at <= now < (i.ends_at or i.starts_at + dt.timedelta(hours=1))]
+        coming = [i for i in items if i.starts_at > now][:upcoming]
+        return on_now, coming
+
+    def _filters(self, request) -> tuple[dt.date | None, str]:
+        """The programme filters in the query string, ignored when they are not this event's."""
+        try:
+            day = dt.date.fromisoformat(request.GET.get("day", ""))
+        except ValueError:
+            day = None
+        kind = request.GET.get("kind", "")
+        return (day if day in self.days else None), (kind if kind in ProgrammeKind.values else "")
+
+    def share_description(self) -> str:
+        """Dates and venue first: what someone deciding from a chat preview wants to know."""
+        if self.start_date == self.end_date:
+            dates = f"{self.start_date:%d/%m/%Y}"
+        else:
+            dates = f"{self.start_date:%d/%m}–{self.end_date:%d/%m/%Y}"
+        text = f"{dates} · {self.venue_name}"
+        return (
+            f"{text}. {self.search_description or self.intro}".strip().rstrip(".")
+            if (self.search_description or self.intro)
+            else text
+        )
 
     def structured_data(self, request=None) -> dict:
         """schema.org Event for search engines (JSON-LD)."""
@@ -335,6 +445,13 @@ class EventPage(BasePage):
         context["registration_window"] = self.registration_window()
         context["structured_data"] = self.structured_data(request)
         context["counters"] = counters(self)
+        context["page_description"] = self.share_description()
+        day, kind = self._filters(request)
+        context["programme_day"], context["programme_kind"] = day, kind
+        context["programme_days"] = self.programme_filtered(day, kind)
+        context["programme_kinds"] = ProgrammeKind.choices
+        if self.timing == "now":
+            context["on_now"], context["coming_next"] = self.now_and_next()
         return context
 
     @property

@@ -52,6 +52,18 @@ class RegistrationQuerySet(models.QuerySet):
         """The waiting list in the order people joined it."""
         return self.filter(status=RegistrationStatus.WAITING).order_by("created_at", "pk")
 
+    def queue_position(self, registration) -> int | None:
+        """1 for the first in line on the registration's day; None when it is not waiting.
+
+        The same order as waiting(): who joined first, the id breaking ties.
+        """
+        if registration.status != RegistrationStatus.WAITING:
+            return None
+        ahead = Q(created_at__lt=registration.created_at) | Q(
+            created_at=registration.created_at, pk__lt=registration.pk
+        )
+        return self.waiting().filter(ahead, day_id=registration.day_id).count() + 1
+
     def for_email(self, email: str):
         return self.filter(email=email.strip().lower())
 

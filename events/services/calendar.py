@@ -2,7 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.utils import timezone
@@ -117,3 +117,22 @@ def pass_calendar(entry_pass) -> str:
         geo=(float(event.latitude), float(event.longitude)) if event.has_coordinates else None,
     )
     return render_calendar([entry], name=event.title)
+
+
+def google_calendar_url(event, day=None, *, details: str = "") -> str:
+    """A link that opens Google Calendar with the visit filled in (no account data leaves us).
+
+    One day (a pass's) or the whole fair, from opening on the first day to closing on the last.
+    """
+    start = event.opens_on(day or event.start_date)
+    end = event.closes_on(day or event.end_date)
+    location = ", ".join(part for part in (event.venue_name, event.venue_address) if part)
+    query = {
+        "action": "TEMPLATE",
+        "text": event.title,
+        "dates": f"{start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}/{end.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}",
+        "details": details or event.absolute_url,
+        "location": location,
+        "ctz": settings.TIME_ZONE,
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)

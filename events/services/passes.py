@@ -16,7 +16,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from PIL import Image
 
-from events.models import Pass
+from events.enums import RegistrationStatus
+from events.models import Pass, Registration
 
 
 def _qr(data: str, **options) -> qrcode.QRCode:
@@ -123,12 +124,15 @@ def render_pdf(html: str, stylesheet: str | None = None) -> bytes:
 def _pdf_context(entry_pass: Pass) -> dict:
     registration = entry_pass.registration
     event = registration.event
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
     return {
         "entry_pass": entry_pass,
         "registration": registration,
         "event": event,
-        "qr": qr_png_data_uri(entry_pass.url),
+        # Until it is confirmed, nothing on the page may look like a pass (a QR above all).
+        "qr": qr_png_data_uri(entry_pass.url) if confirmed else "",
         "code_groups": pass_code_groups(entry_pass.code),
+        "queue_position": Registration.objects.queue_position(registration),
     }
 
 
@@ -150,7 +154,9 @@ def _fingerprint(entry_pass: Pass) -> str:
         e.venue_address,
         str(e.opening_time),
         str(e.closing_time),
-        "v2",  # the layout: a new version renders every cached PDF again
+        str(Registration.objects.queue_position(r)),
+        e.walk_in_policy,
+        "v3",  # the layout: a new version renders every cached PDF again
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 

@@ -37,6 +37,9 @@ class RegistrationError(Exception):
         ),
         "consent_required": _("Please agree to the processing of your personal data for this event."),
         "not_cancellable": _("This registration can no longer be cancelled."),
+        "not_changeable": _("This registration can no longer be changed."),
+        "not_enough_places": _("There are not enough places left that day: %(left)s at most."),
+        "already_that_day": _("This email address is already registered for that day."),
     }
     fields = {
         "invalid_day": "visit_date",
@@ -44,6 +47,9 @@ class RegistrationError(Exception):
         "party_too_large": "party_size",
         "organisation_required": "organisation",
         "consent_required": "consent",
+        "not_enough_places": "party_size",
+        "already_that_day": "visit_date",
+        "full": "visit_date",
     }
 
     def __init__(self, code: str, **params):
@@ -334,3 +340,95 @@ def resend_passes(*, email: str) -> int:
 
 def resend_pass(*, registration: Registration) -> None:
     _send_later(registration)
+
+
+# --- changes by the visitor (day, party size) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    registration: Registration
+    promoted: list[Registration]  # waiting registrations confirmed with the places freed
+
+
+def change(
+    *,
+    registration: Registration,
+    visit_date: dt.date | None = None,
+    party_size: int | None = None,
+    join_waitlist: bool = False,
+    now: dt.datetime | None = None,
+) -> ChangeResult:
+    """Move a registration to another day and/or change how many people it brings.
+
+    Guarantees, like register(): no day is ever oversold. Both days' rows are locked, always in
+    date order so two visitors swapping days cannot deadlock. A confirmed registration that
+    grows beyond the places left is refused (``not_enough_places``) and keeps what it had; a
+    move to a full day is refused (``full``) unless ``join_waitlist``, which puts it at the
+    end of that day's queue. A waiting registration stays waiting (in its place when the day
+    does not change). Places freed on the old day go to its waiting list at once. Raises
+    RegistrationError and changes nothing when it does.
+    """
+    now = now or timezone.now()
+    event = registration.event
+    new_date = visit_date or registration.day.date
+    new_size = party_size or registration.party_size
+    with transaction.atomic():
+        dates = sorted({registration.day.date, new_date})
+        locked = {date: _day(event, date) for date in dates}  # fixed order: by date
+        current = (
+            Registration.objects.select_for_update().select_related("event", "day").get(pk=registration.pk)
+        )
+        old_date = current.day.date
+        if current.status == RegistrationStatus.CANCELLED or now >= event.closes_on(old_date):
+            raise RegistrationError("not_changeable")
+        if new_date == old_date and new_size == current.party_size:
+            return ChangeResult(current, [])
+        check_rules(
+            event=event,
+            visit_date=new_date,
+            party_size=new_size,
+            organisation=current.organisation,
+            consent=True,  # given when registering
+            now=now,
+        )
+        new_day_id, stored_capacity = locked[new_date]
+        capacity = min(stored_capacity, event.daily_capacity)
+        moving = new_date != old_date
+        if moving and (Registration.objects.active().filter(day_id=new_day_id, email=current.email).exists()):
+            raise RegistrationError("already_that_day")
+        was_confirmed = current.status == RegistrationStatus.CONFIRMED
+        taken = sql.confirmed_people(new_day_id)
+        if was_confirmed and not moving:
+            taken -= current.party_size
+        fits = taken + new_size <= capacity
+        if current.status == RegistrationStatus.WAITING and not moving:
+            if new_size > capacity:
+                raise RegistrationError("not_enough_places", left=capacity)
+            status = RegistrationStatus.WAITING  # keeps its place; the promotion below may confirm it
+        elif fits:
+            status = RegistrationStatus.CONFIRMED
+        elif not moving:
+            raise RegistrationError("not_enough_places", left=max(capacity - taken, 0))
+        elif join_waitlist and new_size <= capacity:
+            status = RegistrationStatus.WAITING
+        else:
+            raise RegistrationError("full")
+        fields = ["day", "party_size", "status", "confirmed_at"]
+        if moving and status == RegistrationStatus.WAITING:
+            # Joining another day's queue is joining it now: behind everyone already in it.
+            current.created_at = now
+            fields.append("created_at")
+        current.day_id = new_day_id
+        current.party_size = new_size
+        if (status == RegistrationStatus.CONFIRMED and not was_confirmed) or moving:
+            current.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
+        current.status = status
+        current.save(update_fields=fields)
+        _send_later(current)
+        promoted = []
+        for date in dates:  # both days: the old one may have places free, a waiting one may fit
+            day = EventDay.objects.select_related("event").get(pk=locked[date][0])
+            promoted += _promote(day, now)
+    registration.refresh_from_db()
+    return ChangeResult(registration, [p for p in promoted if p.pk != registration.pk])

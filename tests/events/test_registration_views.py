@@ -59,7 +59,7 @@ def test_registering_lands_on_the_pass_page(client, event, form_data, django_cap
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"email": "not-an-email"}, "email", "Nhập địa chỉ email."),
+        ({"email": "not-an-email"}, "email", "Địa chỉ email này chưa đúng"),
         ({"phone": "0212 345 678"}, "phone", "Hãy nhập số điện thoại di động Việt Nam"),
         ({"visit_date": "2001-01-01"}, "visit_date", "Hãy chọn một trong các ngày diễn ra sự kiện."),
         ({"party_size": "0"}, "party_size", ""),
@@ -99,7 +99,7 @@ def test_a_repeat_never_shows_someone_elses_pass(
     html = response.content.decode()
     assert response.status_code == 200
     assert code not in html
-    assert "đã được đăng ký" in html
+    assert "đã đăng ký" in html
     assert [m.to for m in mail.outbox] == [["ung@example.vn"]]
     assert Registration.objects.count() == 1
 
@@ -165,7 +165,7 @@ def test_cancel_link_asks_first_then_frees_the_place(client, event, django_captu
     assert response.status_code == 302
     registration.refresh_from_db()
     assert registration.status == "cancelled"
-    assert "Đã hủy" in client.get(f"/p/{code}/").content.decode()
+    assert "Đăng ký đã hủy" in client.get(f"/p/{code}/").content.decode()
 
 
 @pytest.mark.parametrize("token", ["", "forged", "AAAAAAA:BBBB"])
