@@ -5,9 +5,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from bookday.ratelimit import allow_all, client_ip
+from bookday.text import mask_email
 from events.enums import RegistrationStatus, RegistrationWindow
 from events.forms import EMAIL_DOMAIN_TYPOS, AccessCodeForm, ChangeForm, FindPassForm, RegistrationForm
 from events.models import EventPage, Pass, Registration
@@ -92,7 +94,7 @@ def register_view(request, pk: int):
                         "event": event,
                         "already": True,
                         "visit_date": data["visit_date"],
-                        "sent_to": access.mask_email(data["email"]),
+                        "sent_to": mask_email(data["email"]),
                     }
                     return render(request, "events/registration_received.html", context)
                 return redirect("pass_detail", code=result.registration.entry_pass.code)
@@ -127,6 +129,11 @@ def _with_suggested_email(data):
     return data
 
 
+# Pages and files with a visitor's personal data: never kept by a proxy, a shared computer's
+# browser cache or the page cache.
+personal = cache_control(private=True, no_store=True, max_age=0)
+
+
 def _pass(code: str) -> Pass:
     code = "".join(code.split()).upper()
     return get_object_or_404(
@@ -147,11 +154,12 @@ def _pass_context(entry_pass: Pass) -> dict:
         "qr": qr_svg(entry_pass.url) if confirmed else "",
         "code_groups": pass_code_groups(entry_pass.code),
         "queue_position": Registration.objects.queue_position(registration),
-        "sent_to": access.mask_email(registration.email),
+        "sent_to": mask_email(registration.email),
         "google_calendar_url": google_calendar_url(event, registration.day.date, details=entry_pass.url),
     }
 
 
+@personal
 def pass_detail(request, code: str):
     """The pass page. Its address is inside the QR, which people photograph and share: it shows
     the pass and nothing that changes it (that takes the emailed link or a one-time code)."""
@@ -161,6 +169,7 @@ def pass_detail(request, code: str):
     return render(request, "events/pass_detail.html", _pass_context(entry_pass))
 
 
+@personal
 def pass_gate(request, code: str):
     """The QR alone, as large and as contrasted as the screen allows, for the gate."""
     entry_pass = _pass(code)
@@ -169,14 +178,15 @@ def pass_gate(request, code: str):
     return render(request, "events/pass_gate.html", _pass_context(entry_pass))
 
 
+@personal
 def pass_pdf_view(request, code: str):
     entry_pass = _pass(code)
     response = HttpResponse(pass_pdf(entry_pass), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="ve-vao-cong-{entry_pass.code}.pdf"'
-    response["Cache-Control"] = "private, no-cache"
     return response
 
 
+@personal
 def pass_calendar(request, code: str):
     entry_pass = _pass(code)
     if entry_pass.registration.status == RegistrationStatus.CANCELLED:
@@ -193,6 +203,7 @@ def _managed_pass(request, code: str) -> tuple[Pass, str]:
     return entry_pass, token
 
 
+@personal
 @require_http_methods(["GET", "POST"])
 def pass_manage(request, code: str):
     """Change the day or the party size, or go on to cancel: only from the signed link."""
@@ -229,6 +240,7 @@ def pass_manage(request, code: str):
     return render(request, "events/pass_manage.html", context, status=status)
 
 
+@personal
 @require_http_methods(["GET", "POST"])
 def pass_cancel(request, code: str):
     """GET asks for confirmation (mail scanners follow links); POST cancels."""
@@ -250,6 +262,7 @@ def pass_cancel(request, code: str):
     return render(request, "events/pass_cancel.html", context)
 
 
+@personal
 @require_http_methods(["GET", "POST"])
 def pass_access(request, code: str):
     """ "Change or cancel" from the pass page: a one-time code to the registration's address,
@@ -261,7 +274,7 @@ def pass_access(request, code: str):
         "entry_pass": entry_pass,
         "registration": registration,
         "event": registration.event,
-        "sent_to": access.mask_email(registration.email),
+        "sent_to": mask_email(registration.email),
         "form": form,
         "sent": request.method == "POST",
     }

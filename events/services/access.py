@@ -46,12 +46,6 @@ def token_valid(code: str, token: str) -> bool:
     return True
 
 
-def mask_email(email: str) -> str:
-    """ "hoa.nguyen@gmail.com" -> "h***@gmail.com": enough to recognise, too little to harvest."""
-    local, _at, domain = email.partition("@")
-    return f"{local[:1]}***@{domain}" if domain else "***"
-
-
 def _hash(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
 

@@ -1,0 +1,39 @@
+"""Regression tests for what docs/security.md says the project defends against."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import register_visitor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entry_pass(event):
+    return register_visitor(
+        event,
+        visit_date=event.start_date + dt.timedelta(days=1),
+        now=event.opens_on(event.start_date) - dt.timedelta(days=2),
+    ).registration.entry_pass
+
+
+def test_pages_with_a_visitors_data_are_never_stored_by_a_cache(client, entry_pass):
+    for suffix in ("", "pass.pdf", "calendar.ics", "gate/", "access/"):
+        response = client.get(f"/p/{entry_pass.code}/{suffix}")
+        assert response.status_code == 200, suffix
+        cache_control = response["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, suffix
+        assert "public" not in cache_control
+
+
+def test_pass_pages_are_not_served_from_the_page_cache(client, entry_pass, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    first = client.get(f"/p/{entry_pass.code}/")
+    registration = entry_pass.registration
+    registration.full_name = "Nguyễn Văn Ưng"
+    registration.save()
+    assert "Nguyễn Văn Ưng" in client.get(f"/p/{entry_pass.code}/").content.decode()
+    assert first.status_code == 200
+    assert timezone.now()  # the page was rendered afresh, not kept
