@@ -21,7 +21,7 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import APIToken
 
 from bookday import hotcache
-from bookday.api import ApiError
+from bookday.api_errors import ApiError
 from events.enums import CheckInResult
 from events.models import CheckIn, EventPage, Gate
 from events.permissions import can_scan
