@@ -62,8 +62,9 @@ CLOCK_TESTS ?= tests/test_clock.py tests/events tests/test_page_cache.py tests/t
 CLOCK_TESTS_PG ?= tests/test_clock.py tests/events/test_registration.py tests/events/test_registration_api.py \
 	tests/events/test_passes.py tests/events/test_checkin.py tests/events/test_checkin_api.py \
 	tests/events/test_checkin_hot_path.py tests/events/test_checkin_pipelined.py tests/events/test_concurrency.py
-# "HH:MM in Hanoi today" as the UTC moment libfaketime starts the clock at (it then runs on).
-at_hanoi = $$(TZ=UTC date -d "$$(TZ=Asia/Ho_Chi_Minh date +%F) $(1) +07:00" '+%F %T')
+# The offset from the real clock to "HH:MM in Hanoi today", in seconds: an offset (not a start
+# time) so that every process (the tests, Chromium's, ffmpeg) reads the same faked clock.
+offset_to_hanoi = $$(printf '%+d' $$(( $$(date -d "$$(TZ=Asia/Ho_Chi_Minh date +%F) $(1) +07:00" +%s) - $$(date +%s) )))
 
 test-clock: $(VENV)/.dev
 	@if [ -z "$(FAKETIME_LIB)" ]; then \
@@ -71,13 +72,13 @@ test-clock: $(VENV)/.dev
 		echo "WARNING: libfaketime is missing (apt-get install faketime): clock tests SKIPPED."; exit 0; \
 	fi; \
 	for hour in $(CLOCK_HOURS); do \
-		start=$(call at_hanoi,$$hour); \
-		echo "== Tests at $$hour in Hanoi ($$start UTC) on SQLite =="; \
-		TZ=UTC FAKETIME="@$$start" LD_PRELOAD=$(FAKETIME_LIB) FAKETIME_EXPECT=$$hour \
+		offset=$(call offset_to_hanoi,$$hour); \
+		echo "== Tests at $$hour in Hanoi (clock $$offset s) on SQLite =="; \
+		TZ=UTC FAKETIME="$$offset" LD_PRELOAD=$(FAKETIME_LIB) FAKETIME_EXPECT=$$hour \
 			DATABASE_URL=sqlite:///$(CURDIR)/.test-clock.sqlite3 $(BIN)/pytest $(CLOCK_TESTS) || exit 1; \
 		if $(PG_CHECK) 2>/dev/null; then \
-			echo "== Tests at $$hour in Hanoi ($$start UTC) on PostgreSQL =="; \
-			TZ=UTC FAKETIME="@$$start" LD_PRELOAD=$(FAKETIME_LIB) FAKETIME_EXPECT=$$hour \
+			echo "== Tests at $$hour in Hanoi (clock $$offset s) on PostgreSQL =="; \
+			TZ=UTC FAKETIME="$$offset" LD_PRELOAD=$(FAKETIME_LIB) FAKETIME_EXPECT=$$hour \
 				DATABASE_URL=$(PG_URL)_clock $(BIN)/pytest $(CLOCK_TESTS_PG) || exit 1; \
 		elif [ "$$CI" = "true" ]; then \
 			echo "ERROR: PostgreSQL at 127.0.0.1:5432 cannot be reached; CI needs it." >&2; exit 1; \

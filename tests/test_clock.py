@@ -9,17 +9,23 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
-from freezegun.api import real_time
+from freezegun import api as freezegun
 
 from tests.conftest import TEST_HOUR
 from tests.factories import register_visitor
 
 
 @pytest.mark.skipif("FAKETIME_EXPECT" not in os.environ, reason="run by `make test-clock` under libfaketime")
+def wall_clock() -> dt.datetime:
+    """The process's own clock in Hanoi, under the tests' freeze. Read through the module:
+    freezegun swaps every module's reference to the real time functions for its fake."""
+    return dt.datetime.fromtimestamp(freezegun.real_time(), ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
 def test_the_process_runs_at_the_faked_hour():
     # The process's real clock (under the tests' freeze), in Hanoi: a few minutes after the
     # hour libfaketime was told to start at, however late the run has got.
-    wall = dt.datetime.fromtimestamp(real_time(), ZoneInfo("Asia/Ho_Chi_Minh"))
+    wall = wall_clock()
     expected = dt.datetime.combine(wall.date(), dt.time.fromisoformat(os.environ["FAKETIME_EXPECT"]))
     expected = expected.replace(tzinfo=wall.tzinfo)
     late = (wall - expected).total_seconds()
@@ -30,7 +36,7 @@ def test_the_process_runs_at_the_faked_hour():
 
 def test_every_test_runs_at_the_pinned_hour_of_today():
     now = timezone.localtime()
-    assert now.date() == dt.datetime.fromtimestamp(real_time(), ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    assert now.date() == wall_clock().date()
     assert TEST_HOUR <= now.time() < dt.time(TEST_HOUR.hour + 1)
 
 
