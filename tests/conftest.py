@@ -34,8 +34,8 @@ TEST_HOUR = dt.time(10, 0)
 def pinned_now(hour: dt.time = TEST_HOUR) -> dt.datetime:
     """Today (the fair's time zone, by the real clock) at ``hour``.
 
-    Today's date and not a fixed one, so a browser (whose own clock is real) agrees with the
-    server on what "today" is; the hour is what the rules depend on, and it is fixed."""
+    Today's date, not a fixed one: the clocks no test can freeze (PostgreSQL's, Redis's, a
+    service worker's) then still agree on the day; the hour is what the rules depend on."""
     return timezone.make_aware(dt.datetime.combine(timezone.localdate(), hour))
 
 
