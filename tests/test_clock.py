@@ -15,13 +15,13 @@ from tests.conftest import TEST_HOUR
 from tests.factories import register_visitor
 
 
-@pytest.mark.skipif("FAKETIME_EXPECT" not in os.environ, reason="run by `make test-clock` under libfaketime")
 def wall_clock() -> dt.datetime:
     """The process's own clock in Hanoi, under the tests' freeze. Read through the module:
     freezegun swaps every module's reference to the real time functions for its fake."""
     return dt.datetime.fromtimestamp(freezegun.real_time(), ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
+@pytest.mark.skipif("FAKETIME_EXPECT" not in os.environ, reason="run by `make test-clock` under libfaketime")
 def test_the_process_runs_at_the_faked_hour():
     # The process's real clock (under the tests' freeze), in Hanoi: a few minutes after the
     # hour libfaketime was told to start at, however late the run has got.
