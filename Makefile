@@ -63,7 +63,8 @@ CLOCK_TESTS_PG ?= tests/test_clock.py tests/events/test_registration.py tests/ev
 	tests/events/test_passes.py tests/events/test_checkin.py tests/events/test_checkin_api.py \
 	tests/events/test_checkin_hot_path.py tests/events/test_checkin_pipelined.py tests/events/test_concurrency.py
 # The offset from the real clock to "HH:MM in Hanoi today", in seconds: an offset (not a start
-# time) so that every process (the tests, Chromium's, ffmpeg) reads the same faked clock.
+# time) so that every process (the tests, Chromium's, ffmpeg) reads the same faked clock;
+# computed again before each run, which then starts at that hour.
 offset_to_hanoi = $$(printf '%+d' $$(( $$(date -d "$$(TZ=Asia/Ho_Chi_Minh date +%F) $(1) +07:00" +%s) - $$(date +%s) )))
 
 test-clock: $(VENV)/.dev
@@ -77,6 +78,7 @@ test-clock: $(VENV)/.dev
 		TZ=UTC FAKETIME="$$offset" LD_PRELOAD=$(FAKETIME_LIB) FAKETIME_EXPECT=$$hour \
 			DATABASE_URL=sqlite:///$(CURDIR)/.test-clock.sqlite3 $(BIN)/pytest $(CLOCK_TESTS) || exit 1; \
 		if $(PG_CHECK) 2>/dev/null; then \
+			offset=$(call offset_to_hanoi,$$hour); \
 			echo "== Tests at $$hour in Hanoi (clock $$offset s) on PostgreSQL =="; \
 			TZ=UTC FAKETIME="$$offset" LD_PRELOAD=$(FAKETIME_LIB) FAKETIME_EXPECT=$$hour \
 				DATABASE_URL=$(PG_URL)_clock $(BIN)/pytest $(CLOCK_TESTS_PG) || exit 1; \
