@@ -10,7 +10,7 @@ PG_CHECK = $(BIN)/python -c "import psycopg; psycopg.connect('postgres://postgre
 # times slower without it) and gettext (to compile translations).
 SYSTEM_PACKAGES := libharfbuzz-subset0 gettext
 
-.PHONY: demo test lint format test-js test-sqlite test-postgres messages check-messages bench system-deps clean
+.PHONY: demo test lint format test-js test-sqlite test-postgres test-clock messages check-messages bench system-deps clean
 
 demo: system-deps $(VENV)/.runtime
 	$(MANAGE) migrate --noinput
@@ -18,7 +18,7 @@ demo: system-deps $(VENV)/.runtime
 	@echo "Serving the demo at http://127.0.0.1:8000/ (Ctrl+C to stop)"
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: system-deps $(VENV)/.dev lint test-js test-sqlite test-postgres
+test: system-deps $(VENV)/.dev lint test-js test-sqlite test-postgres test-clock
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -53,6 +53,45 @@ test-postgres: $(VENV)/.dev
 		echo "WARNING: PostgreSQL at 127.0.0.1:5432 cannot be reached: PostgreSQL tests SKIPPED."; \
 	fi
 
+# The rules read the clock (a day closes at its closing time, a pass is for today), so the tests
+# pin it (tests/conftest.py `clock`). This proves they do: the time-sensitive modules run again
+# with the whole process's clock (the live server's threads and Chromium included) set by
+# libfaketime to today at 22:30 and 00:05 in Hanoi (after the factory event's 21:00 closing, just
+# past midnight) and at 08:00; on SQLite, and the check-in and registration modules on PostgreSQL
+# too (its own now() is never read: the code takes the time from Django). The first test of
+# tests/test_clock.py checks that the faked clock reached the process.
+FAKETIME_LIB ?= $(firstword $(wildcard /usr/lib/*/faketime/libfaketime.so.1))
+CLOCK_HOURS ?= 22:30 00:05 08:00
+CLOCK_TESTS ?= tests/test_clock.py tests/events tests/test_page_cache.py tests/test_seed.py \
+	tests/browser/test_registration_flow.py tests/browser/test_scanner.py
+CLOCK_TESTS_PG ?= tests/test_clock.py tests/events/test_registration.py tests/events/test_registration_api.py \
+	tests/events/test_passes.py tests/events/test_checkin.py tests/events/test_checkin_api.py \
+	tests/events/test_checkin_hot_path.py tests/events/test_checkin_pipelined.py tests/events/test_concurrency.py
+# The offset from the real clock to "HH:MM in Hanoi today", in seconds: an offset (not a start
+# time) so that every process (the tests, Chromium's, ffmpeg) reads the same faked clock;
+# computed again before each run, which then starts at that hour.
+offset_to_hanoi = $$(printf '%+d' $$(( $$(date -d "$$(TZ=Asia/Ho_Chi_Minh date +%F) $(1) +07:00" +%s) - $$(date +%s) )))
+
+test-clock: $(VENV)/.dev
+	@if [ -z "$(FAKETIME_LIB)" ]; then \
+		if [ "$$CI" = "true" ]; then echo "ERROR: libfaketime is missing; CI needs it (apt-get install faketime)." >&2; exit 1; fi; \
+		echo "WARNING: libfaketime is missing (apt-get install faketime): clock tests SKIPPED."; exit 0; \
+	fi; \
+	for hour in $(CLOCK_HOURS); do \
+		offset=$(call offset_to_hanoi,$$hour); \
+		echo "== Tests at $$hour in Hanoi (clock $$offset s) on SQLite =="; \
+		TZ=UTC FAKETIME="$$offset" LD_PRELOAD=$(FAKETIME_LIB) FAKETIME_EXPECT=$$hour \
+			DATABASE_URL=sqlite:///$(CURDIR)/.test-clock.sqlite3 $(BIN)/pytest $(CLOCK_TESTS) || exit 1; \
+		if $(PG_CHECK) 2>/dev/null; then \
+			offset=$(call offset_to_hanoi,$$hour); \
+			echo "== Tests at $$hour in Hanoi (clock $$offset s) on PostgreSQL =="; \
+			TZ=UTC FAKETIME="$$offset" LD_PRELOAD=$(FAKETIME_LIB) FAKETIME_EXPECT=$$hour \
+				DATABASE_URL=$(PG_URL)_clock $(BIN)/pytest $(CLOCK_TESTS_PG) || exit 1; \
+		elif [ "$$CI" = "true" ]; then \
+			echo "ERROR: PostgreSQL at 127.0.0.1:5432 cannot be reached; CI needs it." >&2; exit 1; \
+		fi; \
+	done
+
 messages: $(VENV)/.dev
 	$(MANAGE) makemessages -l vi --no-obsolete --add-location file
 	$(MANAGE) compilemessages -l vi
@@ -85,4 +124,4 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	touch $(VENV)/.runtime $@
 
 clean:
-	rm -rf $(VENV) .test.sqlite3 .pytest_cache .ruff_cache
+	rm -rf $(VENV) .test.sqlite3 .test-clock.sqlite3 .pytest_cache .ruff_cache

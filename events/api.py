@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from bookday import hotcache
-from bookday.api import ApiError, invalid
+from bookday.api_errors import ApiError, invalid
 from bookday.ratelimit import allow_all, client_ip
 from events.enums import RegistrationSource
 from events.forms import RegistrationForm

@@ -26,7 +26,7 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import APIToken
 
 from bookday import hotcache, ratelimit
-from bookday.api import ApiError
+from bookday.api_errors import ApiError
 from bookday.validators import CleanLine, reject_control_characters
 from events.enums import CheckInMethod, CheckInResult, RegistrationStatus, Tone
 from events.models import EventPage, Gate

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.security import SessionAuth
 from wagtail.api.v3.auth import BearerTokenAuth
 
-from bookday.api import ApiError
+from bookday.api_errors import ApiError
 from events.models import EventPage
 from events.permissions import is_organiser
 from events.services.stats import cached_figures

@@ -6,7 +6,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from bookday.api import invalid
+from bookday.api_errors import invalid
 from events.models import EventPage
 from publishers.services import catalogue
 

@@ -66,3 +66,30 @@ def test_the_version_is_read_once_per_request():
     with mock.patch.object(cache, "get", wraps=cache.get) as get:
         hotcache.remember("c", Counter(), request)
     assert get.call_count == 0
+
+
+def test_on_redis_a_change_made_by_another_process_is_seen_at_once(redis_cache):
+    """Two app servers, one Redis: the version lives in Redis, so what another process forgets
+    (a token revoked there) is forgotten here at the next request, not seconds later."""
+    from tests.conftest import TEST_REDIS_URL
+    from tests.test_settings import run
+
+    compute = Counter()
+    assert hotcache.remember("k", compute) == hotcache.remember("k", compute) == 1
+    before = redis_cache.get(hotcache.VERSION_KEY)
+    assert before  # kept in Redis, where every process reads it
+
+    other_server = (
+        "import django\ndjango.setup()\n"
+        "from django.test.utils import override_settings\n"
+        f"backend = {{'BACKEND': 'bookday.cache.RedisCache', 'LOCATION': {TEST_REDIS_URL!r},"
+        f" 'KEY_PREFIX': {redis_cache.key_prefix!r}}}\n"
+        "with override_settings(CACHES={'default': backend}):\n"
+        "    from bookday import hotcache\n"
+        "    hotcache.forget()\n"
+    )
+    result = run(other_server, "bookday.settings.test")
+    assert result.returncode == 0, result.stderr
+
+    assert redis_cache.get(hotcache.VERSION_KEY) != before
+    assert hotcache.remember("k", compute) == 2

@@ -52,3 +52,40 @@ def test_the_plain_worker_command_runs_jobs_as_django_tasks():
     result = run(code, "bookday.settings.production", **PRODUCTION, REDIS_URL="redis://cache.example.org/1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == "True"  # `manage.py rqworker default` as the README says
+
+
+def test_on_redis_a_registration_queues_its_email_and_a_worker_sends_it(event, redis_cache, monkeypatch):
+    """The real queue: the email job goes to Redis with the registration, and a worker sends it."""
+    import os
+
+    from django.core import mail
+    from django.test import override_settings
+    from django_tasks_rq.backend import Job
+    from rq import Queue, SimpleWorker
+    from rq.job import Job as RQJob
+
+    from tests.conftest import TEST_REDIS_URL
+    from tests.factories import register_visitor
+
+    # Queues and jobs under this process's own names, so that runs side by side never take
+    # each other's jobs.
+    monkeypatch.setattr(Queue, "redis_queue_namespace_prefix", f"rq:test-{os.getpid()}:queue:")
+    monkeypatch.setattr(RQJob, "redis_job_namespace_prefix", f"rq:test-{os.getpid()}:job:")
+    with override_settings(
+        RQ_QUEUES={"default": {"URL": TEST_REDIS_URL}},
+        TASKS={"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}},
+    ):
+        import django_rq
+
+        queue = django_rq.get_queue("default", job_class=Job)
+        queue.empty()
+        registration = register_visitor(event, email="queued@example.vn").registration
+        assert mail.outbox == [] and queue.count == 1  # waiting on Redis, not sent in the request
+
+        SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+
+        assert queue.count == 0
+        assert [message.to for message in mail.outbox] == [["queued@example.vn"]]
+        registration.refresh_from_db()
+        assert registration.email_sent_at is not None
+        queue.empty()

@@ -53,12 +53,22 @@ def browser():
         browser.close()
 
 
+def pin_clock(context) -> None:
+    """Start the browser's clock where the server's is pinned (tests/conftest.py `clock`); it
+    runs on from there. Scans are stamped by the phone, and a phone hours away from the server
+    is a test of its own, not an accident of the hour the suite runs at."""
+    from django.utils import timezone
+
+    context.clock.install(time=timezone.now())
+
+
 @pytest.fixture
 def phone(browser):
     """A phone-sized page that records console errors and failed requests."""
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="vi-VN"
     )
+    pin_clock(context)
     page = context.new_page()
     page.errors = []
     page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))

@@ -24,7 +24,7 @@ from events.enums import CheckInMethod, CheckInResult
 from events.models import CheckIn, Gate, WalkIn
 from events.services.registration import cancel
 from home.groups import GATE_STAFF
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, axe_violations
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, axe_violations, pin_clock
 from tests.factories import register_visitor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -216,6 +216,7 @@ def new_phone(browser, live_server, user):
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="vi-VN"
     )
+    pin_clock(context)
     if user is not None:
         log_in(context, live_server, user)
     page = context.new_page()
