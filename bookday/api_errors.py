@@ -10,6 +10,7 @@ Accept-Language; invalid input adds ``errors``: {field: [messages]}.
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -90,6 +91,15 @@ def on_http_error(request, exc: HttpError) -> tuple[int, dict]:
     return exc.status_code, _body(getattr(exc, "code", "error"), str(exc.message))
 
 
+def on_too_large(request, exc: RequestDataTooBig) -> tuple[int, dict]:
+    return 413, _body("too_large", _("The request is too large."))
+
+
+def on_overflow(request, exc: OverflowError) -> tuple[int, dict]:
+    # An id beyond what the database can hold (SQLite raises before asking): no such thing.
+    return 404, _body("not_found", _("Not found."))
+
+
 def on_server_error(request, exc: Exception) -> tuple[int, dict]:
     log.exception("API error on %s", request.path)
     return 500, _body("server_error", _("Something went wrong on our side. Please try again."))
@@ -101,6 +111,8 @@ HANDLERS = {
     Http404: on_not_found,
     AuthenticationError: on_unauthenticated,
     HttpError: on_http_error,
+    RequestDataTooBig: on_too_large,
+    OverflowError: on_overflow,
     Exception: on_server_error,
 }
 

@@ -37,3 +37,12 @@ def test_pass_pages_are_not_served_from_the_page_cache(client, entry_pass, setti
     assert "Nguyễn Văn Ưng" in client.get(f"/p/{entry_pass.code}/").content.decode()
     assert first.status_code == 200
     assert timezone.now()  # the page was rendered afresh, not kept
+
+
+def test_the_api_answers_oversized_bodies_and_impossible_ids_with_a_code(client, event):
+    big = '{"full_name": "' + "x" * 3_000_000 + '"}'
+    response = client.post(f"/api/v1/events/{event.pk}/registrations/", big, content_type="application/json")
+    assert response.status_code == 413 and response.json()["code"] == "too_large"
+    for path in (f"/api/v1/events/{2**63}/catalogue/", f"/api/v1/events/{2**64}/catalogue/"):
+        response = client.get(path)
+        assert response.status_code in (404, 422) and response.json()["code"] in ("not_found", "invalid")
