@@ -46,3 +46,28 @@ def test_the_api_answers_oversized_bodies_and_impossible_ids_with_a_code(client,
     for path in (f"/api/v1/events/{2**63}/catalogue/", f"/api/v1/events/{2**64}/catalogue/"):
         response = client.get(path)
         assert response.status_code in (404, 422) and response.json()["code"] in ("not_found", "invalid")
+
+
+def test_pdfs_fetch_only_the_projects_own_fonts_and_data_urls():
+    from unittest import mock
+
+    from weasyprint import URLFetcher
+
+    from events.services.passes import render_pdf
+
+    reached = []
+    real = URLFetcher.fetch
+
+    def spy(self, url, headers=None):
+        reached.append(url)
+        return real(self, url, headers)
+
+    html = (
+        '<p>Đặng Thị Hương</p><img src="file:///etc/passwd"><img src="http://127.0.0.1:9/leak">'
+        '<img src="ftp://127.0.0.1/x"><link rel="stylesheet" href="file:///etc/hostname">'
+    )
+    with mock.patch.object(URLFetcher, "fetch", spy):
+        pdf = render_pdf(html, "events/pass_pdf.css")
+    assert pdf.startswith(b"%PDF")
+    # Fonts may already be loaded by an earlier render (cached per process): nothing else came.
+    assert [url for url in reached if not (url.startswith("file://") and "/fonts/" in url)] == []

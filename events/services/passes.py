@@ -7,6 +7,7 @@ import io
 import threading
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import qrcode
 import qrcode.image.svg
@@ -76,10 +77,22 @@ def _weasyprint():
     from weasyprint import URLFetcher
     from weasyprint.text.fonts import FontConfiguration
 
-    regular = finders.find("fonts/NotoSans-Regular.ttf")
+    class ProjectFilesOnly(URLFetcher):
+        """Fetches data: URLs and the project's own fonts, nothing else: a text that one day
+        reaches a PDF unescaped cannot read the server's files or make it send requests."""
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parts = urlsplit(url)
+            if parts.scheme == "file" and Path(unquote(parts.path)).resolve().is_relative_to(fonts):
+                return super().fetch(url, headers)
+            raise ValueError(f"Not fetched for a PDF: {url[:100]}")
+
+    fonts = Path(finders.find("fonts/NotoSans-Regular.ttf")).parent.resolve()
     # One fetcher for every render: WeasyPrint builds a new one, with its ten urllib handlers,
     # for each document otherwise. Rendering is serialised (_render_lock), so sharing is safe.
-    return FontConfiguration(), URLFetcher(), Path(regular).parent
+    return FontConfiguration(), ProjectFilesOnly(allowed_protocols={"data", "file"}), fonts
 
 
 @cache
