@@ -1,5 +1,6 @@
 """Input rules every app applies at its edge (forms and API alike)."""
 
+import re
 import unicodedata
 from typing import Annotated
 
@@ -40,3 +41,61 @@ def _clean_line(value: str) -> str:
 
 # For API schemas: a str without control characters (a 422 "invalid" like any bad field).
 CleanLine = Annotated[str, AfterValidator(_clean_line)]
+
+
+# A web address written into a name: how a registration form is made to carry spam to the
+# address typed ("Your pass was suspended - verify at evil.example").
+_LINK = re.compile(
+    r"(https?:|www\.|://|@|\b[\w-]+\.(com|net|org|info|xyz|io|me|ly|co|top|vn|link|site|online|click|biz|ru|cn)\b)",
+    re.IGNORECASE,
+)
+
+
+def reject_links(value: str) -> None:
+    """Names and organisations are not a place for web or email addresses."""
+    if isinstance(value, str) and _LINK.search(value):
+        raise ValidationError(_("Write the name only, without web or email addresses."), code="link")
+
+
+def person_name(value: str) -> None:
+    """A person's name: letters of any alphabet, spaces, dots, hyphens and apostrophes."""
+    reject_links(value)
+    for char in str(value):
+        if not (unicodedata.category(char)[0] in "LM" or char in " .-'’"):
+            raise ValidationError(
+                _("A name has only letters, spaces, dots, hyphens and apostrophes."), code="name_characters"
+            )
+
+
+def organisation_name(value: str) -> None:
+    """A school's or an organisation's name: letters, digits, spaces and . , ' - & ( ) / # +"""
+    reject_links(value)
+    for char in str(value):
+        if not (unicodedata.category(char)[0] in "LMN" or char in " .,-'’&()/#+:"):
+            raise ValidationError(
+                _("Use letters, digits, spaces and . , - & ( ) / in the name of an organisation."),
+                code="organisation_characters",
+            )
+
+
+def rate_limit_email(address: str) -> str:
+    """The mailbox an address reaches, for counting: lower case, without a +tag, and for Gmail
+    without dots ("V.I.C.T.I.M+7@GMail.com" and "victim@googlemail.com" are one mailbox)."""
+    local, _at, domain = str(address).strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in ("gmail.com", "googlemail.com"):
+        domain, local = "gmail.com", local.replace(".", "")
+    return f"{local}@{domain}"
+
+
+def guard_text_fields(form) -> None:
+    """Give every text field of ``form`` the control-character rule (one line or multi-line by
+    its widget); forms call it in __init__, so no field of a public form is forgotten."""
+    from django import forms
+
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField):
+            multiline = isinstance(field.widget, forms.Textarea)
+            field.validators.append(
+                reject_control_characters_multiline if multiline else reject_control_characters
+            )

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 from bookday import hotcache
 from bookday.api_errors import ApiError, invalid
 from bookday.ratelimit import allow_all, client_ip
+from bookday.validators import rate_limit_email
 from events.enums import RegistrationSource
 from events.forms import RegistrationForm
 from events.models import EventPage
@@ -134,7 +135,7 @@ def create_registration(request, event_id: int, payload: RegistrationIn):
     # (each repeat re-sends the pass to that address, so it must not be usable to flood a mailbox).
     if not allow_all(
         (f"ip:{client_ip(request)}", settings.RATE_LIMIT_PER_IP, 60),
-        (f"email:{clean['email']}", settings.RATE_LIMIT_PER_EMAIL, 3600),
+        (f"email:{rate_limit_email(clean['email'])}", settings.RATE_LIMIT_PER_EMAIL, 3600),
     ):
         raise ApiError(429, "rate_limited", _("Too many attempts. Please wait a few minutes and try again."))
     try:

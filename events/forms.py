@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from bookday.validators import guard_text_fields, organisation_name, person_name
 from events.validators import normalize_vn_mobile
 
 
@@ -174,6 +175,7 @@ class RegistrationForm(forms.Form):
     ):
         kwargs.setdefault("label_suffix", "")  # no colon after labels
         super().__init__(*args, **kwargs)
+        guard_text_fields(self)
         self.event = event
         now = now or timezone.now()
         # Labels are formatted only if the form is rendered: the API validates with this form too.
@@ -207,9 +209,16 @@ class RegistrationForm(forms.Form):
 
     def clean_full_name(self):
         name = " ".join(self.cleaned_data["full_name"].split())
-        if any(ord(char) < 32 for char in name) or len(name) < 2:
+        if len(name) < 2:
             raise forms.ValidationError(_("Enter your full name."))
+        person_name(name)
         return name
+
+    def clean_organisation(self):
+        organisation = " ".join(self.cleaned_data["organisation"].split())
+        if organisation:
+            organisation_name(organisation)
+        return organisation
 
     def clean_phone(self):
         return normalize_vn_mobile(self.cleaned_data["phone"])
@@ -232,6 +241,7 @@ class FindPassForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        guard_text_fields(self)
 
     email = forms.EmailField(
         label=gettext_lazy("Email you registered with"),

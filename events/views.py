@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from bookday.ratelimit import allow_all, client_ip
 from bookday.text import mask_email
+from bookday.validators import rate_limit_email
 from events.enums import RegistrationStatus, RegistrationWindow
 from events.forms import EMAIL_DOMAIN_TYPOS, AccessCodeForm, ChangeForm, FindPassForm, RegistrationForm
 from events.models import EventPage, Pass, Registration
@@ -41,7 +42,7 @@ def _over_limit(request, *, email: str = "") -> bool:
     """Record the attempt; True when a limit is passed."""
     limits = [(f"ip:{client_ip(request)}", settings.RATE_LIMIT_PER_IP, 60)]
     if email:
-        limits.append((f"email:{email}", settings.RATE_LIMIT_PER_EMAIL, 3600))
+        limits.append((f"email:{rate_limit_email(email)}", settings.RATE_LIMIT_PER_EMAIL, 3600))
     return not allow_all(*limits)
 
 

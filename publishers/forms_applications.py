@@ -5,6 +5,7 @@ from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bookday.validators import guard_text_fields, organisation_name, person_name
 from publishers.enums import BoothSize, OrganisationType
 from publishers.services.applications import MAX_LOGO_BYTES
 from publishers.validators import normalize_tax_code, normalize_vn_phone
@@ -17,6 +18,7 @@ class ApplicationForm(forms.Form):
     organisation_name = forms.CharField(
         label=gettext_lazy("Organisation name"),
         max_length=200,
+        validators=[organisation_name],
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     kind = forms.ChoiceField(
@@ -31,6 +33,7 @@ class ApplicationForm(forms.Form):
     contact_name = forms.CharField(
         label=gettext_lazy("Contact person"),
         max_length=120,
+        validators=[person_name],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
@@ -111,6 +114,7 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")  # no colon after labels
         super().__init__(*args, **kwargs)
+        guard_text_fields(self)
 
     def clean_tax_code(self):
         return normalize_tax_code(self.cleaned_data["tax_code"])

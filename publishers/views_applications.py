@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from bookday.ratelimit import allow, client_ip
 from bookday.text import mask_email
+from bookday.validators import rate_limit_email
 from events.views import live_event
 from publishers.forms_applications import ApplicationForm
 from publishers.services.applications import (
@@ -22,7 +23,7 @@ from publishers.services.applications import (
 def _too_many(request, form, *, email: str) -> bool:
     """Record the attempt; True (with a message on the form) when a limit is passed."""
     ip_ok = allow(f"apply-ip:{client_ip(request)}", settings.RATE_LIMIT_PER_IP, 60)
-    email_ok = allow(f"apply-email:{email}", settings.RATE_LIMIT_PER_EMAIL, 3600)
+    email_ok = allow(f"apply-email:{rate_limit_email(email)}", settings.RATE_LIMIT_PER_EMAIL, 3600)
     if ip_ok and email_ok:
         return False
     form.add_error(None, _("Too many attempts. Please wait a few minutes and try again."))

@@ -71,3 +71,56 @@ def test_pdfs_fetch_only_the_projects_own_fonts_and_data_urls():
     assert pdf.startswith(b"%PDF")
     # Fonts may already be loaded by an earlier render (cached per process): nothing else came.
     assert [url for url in reached if not (url.startswith("file://") and "/fonts/" in url)] == []
+
+
+def test_the_registration_form_relays_no_spam(client, event):
+    from django.core import mail
+
+    from events.models import Registration
+
+    url = f"/events/{event.pk}/register/"
+    base = {
+        "email": "victim@example.vn",
+        "phone": "0912 345 678",
+        "visit_date": (event.start_date + dt.timedelta(days=1)).isoformat(),
+        "party_size": "1",
+        "consent": "on",
+    }
+    for name in (
+        "Your pass was suspended - verify at http://evil.example/vn",
+        "Xác minh tại evil.com ngay",
+        "Nguyễn <b>Văn</b> A",
+        "Trần\u0001Bình",
+    ):
+        response = client.post(url, {**base, "full_name": name})
+        assert response.status_code == 400, name
+    assert (
+        client.post(
+            url, {**base, "full_name": "Đặng Thị Hương", "organisation": "Trường\u0001ABC"}
+        ).status_code
+        == 400
+    )
+    assert not Registration.objects.exists() and not mail.outbox
+
+
+def test_rate_limits_count_the_mailbox_not_its_spellings():
+    from bookday.validators import rate_limit_email
+
+    spellings = ["victim+0@example.com", "Victim+11@Example.com", "victim@example.com"]
+    assert {rate_limit_email(address) for address in spellings} == {"victim@example.com"}
+    gmail = ["v.i.c.t.i.m+7@gmail.com", "VICTIM@googlemail.com", "vic.tim@gmail.com"]
+    assert {rate_limit_email(address) for address in gmail} == {"victim@gmail.com"}
+    assert rate_limit_email("a.b@example.vn") == "a.b@example.vn"  # dots matter elsewhere
+
+
+def test_emails_do_not_open_with_the_typed_name(event):
+    from django.core import mail
+
+    register_visitor(
+        event,
+        full_name="Đặng Thị Hương",
+        visit_date=event.start_date + dt.timedelta(days=1),
+        now=event.opens_on(event.start_date) - dt.timedelta(days=2),
+    )
+    body = mail.outbox[-1].body
+    assert body.startswith("Xin chào,") and "Đặng Thị Hương" in body
