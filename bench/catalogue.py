@@ -81,12 +81,12 @@ for s, stand in enumerate(stands):
             authors=demo._authors(rng, slug), imprint=rng.choice(demo.IMPRINTS), category=categories[slug],
             list_price=rng.randint(40, 300) * 1000, fair_price=rng.randint(30, 250) * 1000,
         )
-        title.search_text = title.build_search_text()
+        title.fill_search_fields()
         titles.append(title)
     if s == 0:  # a rare title: found by a word that nothing else has
         for n, title in enumerate(titles[:6]):
             title.title = f"Hoàng Hạc lâu tuyển tập {n + 1}"
-            title.search_text = title.build_search_text()
+            title.fill_search_fields()
     with transaction.atomic():
         titles = Title.objects.bulk_create(titles, batch_size=5000)
         StockListing.objects.bulk_create(

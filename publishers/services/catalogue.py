@@ -3,7 +3,10 @@
 Read only. The website, the JSON API and the benchmark call ``search()``, so "what a visitor
 may find" is decided here once: listings of the event's exhibitors (an Exhibitor row exists
 only once approved) with at least one copy on display, matched word by word against the folded
-words of the title (copied onto each listing, indexed on PostgreSQL) or the publisher's name.
+words of the title (copied onto each listing, indexed on PostgreSQL), the category's name or the
+publisher's name. Matches rank by where the words were found: title, then authors, then
+category, then imprint, publisher, ISBN or SKU (``FIELD_RANKS``); then in Vietnamese
+alphabetical order (the stored ``sort_key``, bookday.text.vi_sort_key).
 """
 
 import re
@@ -11,9 +14,11 @@ from dataclasses import dataclass
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import BooleanField, Count, Expression, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, Expression, IntegerField, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
 
-from bookday.text import fold
+from bookday.text import fold, vi_sort_key
+from publishers.enums import OrganisationType
 from publishers.models import Category, Exhibitor, StockListing, folded_words
 from publishers.validators import isbn_search_form
 
@@ -26,6 +31,18 @@ NAME_MATCHES_IN_INDEX = 8  # see search()
 _ISBN_LIKE = re.compile(r"[\d\s\-]*\d[\d\s\-]*[xX]?")
 _WORD = re.compile(r"[^\W_]+")
 RELATED = ("title", "title__category", "exhibitor", "exhibitor__publisher")  # what a result shows
+
+# Where a search word was found, best first; the SQL of ``Rank`` and ``matched_field()`` follow it.
+FIELD_RANKS = {"title": 0, "authors": 1, "category": 2, "imprint": 3, "publisher": 3, "isbn": 3, "sku": 3}
+FIELD_LABELS = {
+    "title": _("title"),
+    "authors": _("authors"),
+    "category": _("category"),
+    "imprint": _("imprint"),
+    "publisher": _("exhibitor"),
+    "isbn": _("ISBN"),
+    "sku": _("publisher SKU"),
+}
 
 
 class CatalogueError(Exception):
@@ -64,18 +81,20 @@ def on_display(event) -> QuerySet[StockListing]:
 
 class Matches(Expression):
     """The listing matches every search term: a word of its ``search_text`` starts with the term,
-    or its exhibitor is one of those whose publisher's name has such a word.
+    or its exhibitor is one of those whose publisher's name has such a word, or its category one
+    of those whose name has such a word.
 
-    ``terms``: (folded [a-z0-9]+ term, exhibitor ids whose publisher name matches it).
-    PostgreSQL: ONE text-search query on the GIN index ``publishers_listing_words``, which
-    indexes the words and a token ``/x<exhibitor id>`` (a lexeme no typed word can be a prefix
-    of): "lich su" with "su" in one publisher's name is ``lich:* & (su:* | '/x14')``. GIN answers
-    it exactly, so no row is tested again (computing to_tsvector per row costs ~10 µs).
-    SQLite: LIKE on the words with a space before them, OR the exhibitor ids. Both read the
-    same words, because ``search_text`` holds only [a-z0-9]+ words separated by spaces.
+    ``terms``: (folded [a-z0-9]+ term, exhibitor ids whose publisher name matches it, category
+    ids whose name matches it). PostgreSQL: ONE text-search query on the GIN index
+    ``publishers_listing_words``, which indexes the words and the tokens ``/x<exhibitor id>`` and
+    ``/c<category id>`` (lexemes no typed word can be a prefix of): "lich su" with "su" in one
+    publisher's name is ``lich:* & (su:* | '/x14')``. GIN answers it exactly, so no row is tested
+    again (computing to_tsvector per row costs ~10 µs). SQLite: LIKE on the words with a space
+    before them, OR the exhibitor ids, OR the category ids. Both read the same words, because
+    ``search_text`` holds only [a-z0-9]+ words separated by spaces.
     """
 
-    def __init__(self, terms: list[tuple[str, list[int]]]):
+    def __init__(self, terms: list[tuple[str, list[int], list[int]]]):
         super().__init__(output_field=BooleanField())
         self.terms = terms
         self.alias = None
@@ -88,22 +107,67 @@ class Matches(Expression):
     def as_sql(self, compiler, connection):
         table = compiler.quote_name_unless_alias(self.alias)
         text, stand = f'{table}."search_text"', f'{table}."exhibitor_id"'
+        shelf = f'{table}."category_id"'
         if connection.vendor == "postgresql":
             parts = []
-            for term, stands in self.terms:
-                either = [f"{term}:*", *(f"'/x{int(pk)}'" for pk in stands)]
+            for term, stands, shelves in self.terms:
+                either = [
+                    f"{term}:*",
+                    *(f"'/x{int(pk)}'" for pk in stands),
+                    *(f"'/c{int(pk)}'" for pk in shelves),
+                ]
                 parts.append(either[0] if len(either) == 1 else f"({' | '.join(either)})")
             # The index's expression exactly, so the planner uses the index.
-            document = f"to_tsvector('simple', {text} || ' /x' || {stand}::text)"
+            document = (
+                f"to_tsvector('simple', {text} || ' /x' || {stand}::text "
+                f"|| ' /c' || coalesce({shelf}, 0)::text)"
+            )
             return f"{document} @@ to_tsquery('simple', %s)", [" & ".join(parts)]
         clauses, params = [], []
-        for term, stands in self.terms:
-            clause = f"(' ' || {text}) LIKE %s"
+        for term, stands, shelves in self.terms:
+            either = [f"(' ' || {text}) LIKE %s"]
             params.append(f"% {term}%")
             if stands:
-                clause = f"({clause} OR {stand} IN ({', '.join(str(int(pk)) for pk in stands)}))"
-            clauses.append(clause)
+                either.append(f"{stand} IN ({', '.join(str(int(pk)) for pk in stands)})")
+            if shelves:
+                either.append(f"{shelf} IN ({', '.join(str(int(pk)) for pk in shelves)})")
+            clauses.append(either[0] if len(either) == 1 else f"({' OR '.join(either)})")
         return f"({' AND '.join(clauses)})", params
+
+
+class Rank(Expression):
+    """How well a listing matches: for each term, 0 when a word of the title starts with it, 1
+    of the authors, 2 when the category's name matches, else 3 (imprint, publisher, ISBN, SKU);
+    summed over the terms, so a book with every word in its title comes first.
+
+    Evaluated only on the rows ``Matches`` found (the words copied onto the listing:
+    ``title_words``, ``author_words``), never to find them.
+    """
+
+    def __init__(self, terms: list[tuple[str, list[int], list[int]]]):
+        super().__init__(output_field=IntegerField())
+        self.terms = terms
+        self.alias = None
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(self.alias)
+        cases, params = [], []
+        for term, _stands, shelves in self.terms:
+            case = (
+                f"CASE WHEN (' ' || {table}.\"title_words\") LIKE %s THEN {FIELD_RANKS['title']} "
+                f"WHEN (' ' || {table}.\"author_words\") LIKE %s THEN {FIELD_RANKS['authors']} "
+            )
+            params += [f"% {term}%", f"% {term}%"]
+            if shelves:
+                ids = ", ".join(str(int(pk)) for pk in shelves)
+                case += f'WHEN {table}."category_id" IN ({ids}) THEN {FIELD_RANKS["category"]} '
+            cases.append(case + f"ELSE {FIELD_RANKS['imprint']} END")
+        return f"({' + '.join(cases) or '0'})", params
 
 
 def search(event, *, q: str = "", category: str = "", publisher: str = "") -> QuerySet[StockListing]:
@@ -113,7 +177,9 @@ def search(event, *, q: str = "", category: str = "", publisher: str = "") -> Qu
     authors, imprint, ISBN, SKU) or of its publisher's folded name starts with it, so "kim dong
     doraemon" finds Doraemon at NXB Kim Đồng's booth, and "978604" every ISBN starting so.
     ``category`` and ``publisher`` are slugs; an unknown slug finds nothing.
-    Ordered by folded search text, then id, so pages never overlap.
+    A category slug also matches by its name ("thieu nhi" finds the books on that shelf).
+    Ordered by ``match_rank`` (where the words were found, see ``Rank``) when searching, then in
+    Vietnamese alphabetical order of the title (``sort_key``), then id, so pages never overlap.
 
     Every condition is on the listing's own columns (event, category and words are copied
     there by triggers, migration publishers/0004), so PostgreSQL answers from one table's
@@ -126,24 +192,30 @@ def search(event, *, q: str = "", category: str = "", publisher: str = "") -> Qu
     listings = StockListing.objects.filter(event=event).on_display()
     terms = search_terms(q)
     if terms:
-        precise = []
+        # Categories are few (tens): their names are matched here, like the publishers' names.
+        shelves = {pk: folded_words(name) for pk, name in Category.objects.values_list("pk", "name")}
+        precise, ranked = [], []
         for term in terms:
             by_name = sorted(pk for pk, name in names.items() if any(w.startswith(term) for w in name))
+            by_shelf = sorted(pk for pk, name in shelves.items() if any(w.startswith(term) for w in name))
+            ranked.append((term, by_name, by_shelf))
             if len(by_name) <= NAME_MATCHES_IN_INDEX:
-                precise.append((term, by_name))
+                precise.append((term, by_name, by_shelf))
             else:
                 # A word in many publishers' names ("nha" of "Nhà sách ..."): a long OR in the
                 # index query costs PostgreSQL's GIN far more (200 ms) than testing the
                 # exhibitor of the rows the other words found, which is checked first.
-                listings = listings.filter(Q(exhibitor_id__in=by_name) | Q(Matches([(term, [])])))
+                listings = listings.filter(Q(exhibitor_id__in=by_name) | Q(Matches([(term, [], by_shelf)])))
         if precise:
             listings = listings.filter(Matches(precise))
+        listings = listings.annotate(match_rank=Rank(ranked))
     if category:
         slug = Category.objects.filter(slug=category).order_by().values("pk")[:1]
         listings = listings.filter(category_id=Subquery(slug))
     if publisher:
         listings = listings.filter(exhibitor_id__in=[pk for pk, slug, _ in stands if slug == publisher])
-    return listings.with_available().select_related(*RELATED).order_by("search_text", "pk")
+    order = ("match_rank", "sort_key", "pk") if terms else ("sort_key", "pk")
+    return listings.with_available().select_related(*RELATED).order_by(*order)
 
 
 @dataclass
@@ -203,7 +275,55 @@ def search_page(
         ids = list(listings.values_list("pk", flat=True)[offset : offset + per_page])
     rows = StockListing.objects.with_available().select_related(*RELATED).in_bulk(ids)
     current.object_list = [rows[pk] for pk in ids]
+    for listing in current.object_list:
+        listing.matched = matched_field(listing, terms)
     return Results(page=current, terms=terms)
+
+
+@dataclass(frozen=True)
+class Matched:
+    """Where a result's search words were found: ``field`` (a FIELD_RANKS key) and its text."""
+
+    field: str
+    value: str
+
+    @property
+    def label(self) -> str:
+        return str(FIELD_LABELS[self.field])
+
+
+def matched_field(listing: StockListing, terms: list[str]) -> Matched | None:
+    """The field that explains why ``listing`` matched ``terms``: for each term the best field
+    holding it (as ``Rank`` ranks them), and of those the last, so "kim dong doraemon" shows the
+    publisher NXB Kim Đồng, "van hoc" on a book of the imprint NXB Văn học shows the imprint.
+    None without terms. Python twin of ``Matches``/``Rank`` for the one page shown."""
+    if not terms:
+        return None
+    title = listing.title
+    fields = {
+        "title": title.title,
+        "authors": title.authors,
+        "category": title.category.name if title.category else "",
+        "imprint": title.imprint,
+        "publisher": listing.exhibitor.publisher.name,
+        "isbn": title.isbn,
+        "sku": title.sku,
+    }
+    words = {name: folded_words(value or "") for name, value in fields.items()}
+    worst = None
+    for term in terms:
+        best = next(
+            (
+                name
+                for name in FIELD_RANKS
+                if any(word.startswith(term) for word in words[name])
+                or (name in ("isbn", "sku") and fold(fields[name]).startswith(term))
+            ),
+            None,
+        )
+        if best is not None and (worst is None or FIELD_RANKS[best] > FIELD_RANKS[worst]):
+            worst = best
+    return Matched(worst, fields[worst]) if worst else None
 
 
 def _matches(listings: QuerySet[StockListing], *, offset: int, limit: int) -> tuple[list[int], int | None]:
@@ -215,32 +335,83 @@ def _matches(listings: QuerySet[StockListing], *, offset: int, limit: int) -> tu
     takes seconds for a word whose first match in title order is far down ("tiếng": the titles
     "Tiếng Anh ..." sort near the end). ``None`` for the count when the page has no row.
     """
-    sql, params = listings.order_by().values_list("pk", "search_text").query.sql_with_params()
+    sql, params = listings.order_by().values_list("pk", "match_rank", "sort_key").query.sql_with_params()
     fence = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH m (id, search_text) AS {fence}({sql}) "
-            "SELECT id, count(*) OVER () FROM m ORDER BY search_text, id LIMIT %s OFFSET %s",
+            f"WITH m (id, match_rank, sort_key) AS {fence}({sql}) "
+            "SELECT id, count(*) OVER () FROM m ORDER BY match_rank, sort_key, id LIMIT %s OFFSET %s",
             [*params, limit, offset],
         )
         found = cursor.fetchall()
     return [pk for pk, _ in found], (found[0][1] if found else None)
 
 
-def categories(event) -> QuerySet[Category]:
-    """Categories that have at least one book on display at ``event``, for the filter."""
-    return (
-        Category.objects.filter(titles__listings__exhibitor__event=event, titles__listings__copies__gt=0)
-        .distinct()
-        .order_by("name")
-    )
+def categories(event) -> list[Category]:
+    """Categories that have at least one book on display at ``event``, for the filter, in
+    Vietnamese alphabetical order."""
+    shelves = Category.objects.filter(
+        titles__listings__exhibitor__event=event, titles__listings__copies__gt=0
+    ).distinct()
+    return sorted(shelves, key=lambda shelf: vi_sort_key(shelf.name))
 
 
-def exhibitors(event) -> QuerySet[Exhibitor]:
-    """The event's exhibitors with ``titles_on_display``, ordered by booth then name."""
-    return (
+# Kinds the exhibitors page filters by, in the order it offers them.
+EXHIBITOR_KINDS = (
+    OrganisationType.PUBLISHING_HOUSE,
+    OrganisationType.DISTRIBUTOR,
+    OrganisationType.BOOKSHOP,
+    OrganisationType.LIBRARY,
+)
+_ZONE = re.compile(r"[^\W\d_]+")
+
+
+def booth_zone(booths: str) -> str:
+    """The zone of a booth number, its leading letters: "A12, A13" -> "A", "KV2-05" -> "KV"."""
+    found = _ZONE.match((booths or "").strip())
+    return found.group(0).upper() if found else ""
+
+
+def exhibitors(event, *, q: str = "", kind: str = "", zone: str = "") -> list[Exhibitor]:
+    """The event's exhibitors with ``titles_on_display``, ordered by booth (A2 before A10, those
+    without a booth last) then by name in Vietnamese order.
+
+    ``q`` matches the publisher's name word by word, accents optional ("kim dong"); ``kind`` an
+    OrganisationType value; ``zone`` the booth's leading letters (``booth_zone``). Filtered in
+    Python: an event has tens of exhibitors, a few hundred at most.
+    """
+    stands = list(
         Exhibitor.objects.for_event(event)
         .select_related("publisher")
         .annotate(titles_on_display=Count("listings", filter=Q(listings__copies__gt=0)))
-        .order_by("booths", "publisher__name", "pk")
     )
+    terms = folded_words(q or "")[:MAX_TERMS]
+    if terms:
+        stands = [stand for stand in stands if _name_matches(stand.publisher.name, terms)]
+    if kind:
+        stands = [stand for stand in stands if stand.publisher.kind == kind]
+    if zone:
+        stands = [stand for stand in stands if booth_zone(stand.booths) == zone.upper()]
+    return sorted(stands, key=exhibitor_order)
+
+
+def _name_matches(name: str, terms: list[str]) -> bool:
+    words = folded_words(name)
+    return all(any(word.startswith(term) for word in words) for term in terms)
+
+
+def _name_matches(name: str, terms: list[str]) -> bool:
+    words = folded_words(name)
+    return all(any(word.startswith(term) for word in words) for term in terms)
+
+
+def exhibitor_order(stand: Exhibitor) -> tuple:
+    return (not stand.booths, vi_sort_key(stand.booths), vi_sort_key(stand.publisher.name), stand.pk)
+
+
+def zones(event) -> list[str]:
+    """The booth zones of an event's exhibitors, in order; empty when booths have no letters."""
+    found = {
+        booth_zone(booths) for booths in Exhibitor.objects.for_event(event).values_list("booths", flat=True)
+    }
+    return sorted((zone for zone in found if zone), key=vi_sort_key)

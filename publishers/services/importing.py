@@ -409,7 +409,7 @@ def _write(plan: Plan, progress: ProgressCallback | None = None) -> None:
         for title, slug in plan.pending_categories:
             title.category_id = ids[slug]
     for title in plan.new_titles:
-        title.search_text = title.build_search_text()  # bulk_create skips Title.save()
+        title.fill_search_fields()  # bulk_create skips Title.save()
     for start in range(0, len(plan.new_titles), BATCH):
         batch = plan.new_titles[start : start + BATCH]
         bulk_insert(Title, batch)
@@ -425,9 +425,9 @@ def _write(plan: Plan, progress: ProgressCallback | None = None) -> None:
             title.pk = by_isbn[title.isbn] if title.isbn else by_sku[title.sku]
     if plan.changed_titles:
         for title in plan.changed_titles:
-            title.search_text = title.build_search_text()
+            title.fill_search_fields()
             title.updated_at = now
-        fields = sorted(plan.title_fields | {"search_text", "updated_at"})
+        fields = sorted(plan.title_fields | {*Title.SEARCH_FIELDS, "updated_at"})
         for start in range(0, len(plan.changed_titles), BATCH):
             batch = plan.changed_titles[start : start + BATCH]
             bulk_update(Title, batch, fields)
