@@ -23,4 +23,9 @@ urlpatterns = [
     path("events/<int:event_id>/stock.csv", views_import.export_csv, name="publisher_stock_csv"),
     path("events/<int:event_id>/import/", views_import.upload, name="publisher_import"),
     path("events/<int:event_id>/import/<int:pk>/", views_import.preview, name="publisher_import_preview"),
+    path(
+        "events/<int:event_id>/import/<int:pk>/refused.xlsx",
+        views_import.refused_xlsx,
+        name="publisher_import_refused",
+    ),
 ]
