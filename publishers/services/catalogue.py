@@ -372,27 +372,35 @@ def booth_zone(booths: str) -> str:
     return found.group(0).upper() if found else ""
 
 
-def exhibitors(event, *, q: str = "", kind: str = "", zone: str = "") -> list[Exhibitor]:
+def exhibitors(event) -> list[Exhibitor]:
     """The event's exhibitors with ``titles_on_display``, ordered by booth (A2 before A10, those
-    without a booth last) then by name in Vietnamese order.
-
-    ``q`` matches the publisher's name word by word, accents optional ("kim dong"); ``kind`` an
-    OrganisationType value; ``zone`` the booth's leading letters (``booth_zone``). Filtered in
-    Python: an event has tens of exhibitors, a few hundred at most.
-    """
-    stands = list(
+    without a booth last), then by name in Vietnamese order."""
+    stands = (
         Exhibitor.objects.for_event(event)
         .select_related("publisher")
         .annotate(titles_on_display=Count("listings", filter=Q(listings__copies__gt=0)))
     )
-    terms = folded_words(q or "")[:MAX_TERMS]
-    if terms:
-        stands = [stand for stand in stands if _name_matches(stand.publisher.name, terms)]
-    if kind:
-        stands = [stand for stand in stands if stand.publisher.kind == kind]
-    if zone:
-        stands = [stand for stand in stands if booth_zone(stand.booths) == zone.upper()]
     return sorted(stands, key=exhibitor_order)
+
+
+def exhibitors_by_name(event) -> list[Exhibitor]:
+    """The event's exhibitors in Vietnamese alphabetical order of their names (for a list to
+    choose from)."""
+    return sorted(exhibitors(event), key=lambda stand: (vi_sort_key(stand.publisher.name), stand.pk))
+
+
+def filter_exhibitors(stands: list[Exhibitor], *, q: str = "", kind: str = "", zone: str = "") -> list:
+    """Those of ``stands`` whose publisher's name has every word of ``q`` (accents optional,
+    "kim dong"), of the OrganisationType ``kind``, in the booth ``zone`` (``booth_zone``).
+    In Python: an event has tens of exhibitors, a few hundred at most."""
+    terms = folded_words(q or "")[:MAX_TERMS]
+    return [
+        stand
+        for stand in stands
+        if (not terms or _name_matches(stand.publisher.name, terms))
+        and (not kind or stand.publisher.kind == kind)
+        and (not zone or booth_zone(stand.booths) == zone.upper())
+    ]
 
 
 def _name_matches(name: str, terms: list[str]) -> bool:
