@@ -14,6 +14,7 @@ urlpatterns = [
     path("events/<int:event_id>/stock/", views_stock.stock, name="publisher_stock"),
     path("events/<int:event_id>/stock/add/", views_stock.stock_add, name="publisher_stock_add"),
     path("events/<int:event_id>/stock/<int:pk>/", views_stock.stock_edit, name="publisher_stock_edit"),
+    path("events/<int:event_id>/stock/<int:pk>/sold/", views_stock.stock_sold, name="publisher_stock_sold"),
     path(
         "events/<int:event_id>/stock/<int:pk>/remove/",
         views_stock.stock_remove,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import BooleanField, Count, Expression, IntegerField, Q, QuerySet, Subquery
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bookday.text import fold, vi_sort_key
 from publishers.enums import OrganisationType
@@ -35,13 +35,13 @@ RELATED = ("title", "title__category", "exhibitor", "exhibitor__publisher")  # w
 # Where a search word was found, best first; the SQL of ``Rank`` and ``matched_field()`` follow it.
 FIELD_RANKS = {"title": 0, "authors": 1, "category": 2, "imprint": 3, "publisher": 3, "isbn": 3, "sku": 3}
 FIELD_LABELS = {
-    "title": _("title"),
-    "authors": _("authors"),
-    "category": _("category"),
-    "imprint": _("imprint"),
-    "publisher": _("exhibitor"),
-    "isbn": _("ISBN"),
-    "sku": _("publisher SKU"),
+    "title": pgettext_lazy("matched field", "title"),
+    "authors": pgettext_lazy("matched field", "authors"),
+    "category": pgettext_lazy("matched field", "category"),
+    "imprint": pgettext_lazy("matched field", "imprint"),
+    "publisher": pgettext_lazy("matched field", "exhibitor"),
+    "isbn": pgettext_lazy("matched field", "ISBN"),
+    "sku": pgettext_lazy("matched field", "SKU"),
 }
 
 
