@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from publishers.models import StockListing, Title
 from publishers.services.importing import apply_import, refused_rows_xlsx, stage_import
+from publishers.validators import format_isbn
 from tests.publishers.import_helpers import HEADERS, book, isbn, xlsx
 from tests.publishers.portal_factories import ExhibitorFactory, PublisherUserFactory
 
@@ -90,12 +91,13 @@ def test_refused_rows_come_back_as_a_spreadsheet_with_their_errors(member):
 
     sheet = load_workbook(io.BytesIO(refused_rows_xlsx(stock_import=staged))).active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0] == (*HEADERS, "Errors")  # the file's own headers, then the errors
+    assert values[0] == (*HEADERS, "Lỗi")  # the file's own headers (not "Ghi chú"), then the errors
     assert [row[1] for row in values[1:]] == ["Đường về nhà tập 2", None]
     assert values[1][0] == "978-604-2-12345-6" and values[1][8] == "nhiều"  # as typed
-    assert "check digit" in values[1][-1] and "copies" in values[1][-1]
-    assert values[1][-1].count("\n") == 1  # one line per error
-    assert "title is missing" in values[2][-1]
+    assert values[1][-1] == (
+        "ISBN 978-604-2-12345-6: chữ số kiểm tra không đúng.\nSố lượng: “nhiều” không phải là số bản sách."
+    )  # one line per error
+    assert values[2][-1] == "Thiếu tên sách."
 
 
 def test_refused_rows_fixed_and_uploaded_again_import(member):
@@ -107,7 +109,7 @@ def test_refused_rows_fixed_and_uploaded_again_import(member):
 
     again = stage(member.exhibitor, fixed.getvalue())
     assert (again.created_count, again.refused_count) == (1, 0)
-    assert again.report["ignored_columns"] == ["Errors"]
+    assert again.report["ignored_columns"] == ["Lỗi"]
 
 
 def test_no_refused_row_no_spreadsheet(member):
@@ -142,14 +144,14 @@ def test_the_preview_page_shows_what_will_change(client, member, event):
     response = upload(client, event, xlsx(rows, headers=headers))
     page = text(response)
 
-    assert "Giá bán: 85.000 ₫ → 79.000 ₫".replace(" ₫", "\u00a0₫") in page
-    assert "Số lượng trưng bày: 10 → 25" in page
+    assert "Giá bán: 85.000 ₫ → 79.000 ₫" in page  # named as the file's column
+    assert "Số lượng: 10 → 25" in page
     assert "Tên sách: Đường về nhà tập 2 → Tên mới hoàn toàn" in page
-    assert f"ISBN {isbn(2)} đã là sách “Đường về nhà tập 2” của bạn" in page
+    assert f"ISBN {format_isbn(isbn(2))} đã là sách “Đường về nhà tập 2” của bạn" in page
     assert "Cột không được đọc" in page and "Thành tiền" in page
     assert "thay thế số liệu hiện có" in page
     # Both errors of the refused row, and the file to fix them.
-    assert "số kiểm tra" in page and "không thể âm" in page
+    assert "chữ số kiểm tra không đúng" in page and "không được là số âm (-1)" in page
     stock_import = response.context["stock_import"]
     download = reverse("publisher_import_refused", args=[event.pk, stock_import.pk])
     assert download in response.content.decode()
