@@ -136,12 +136,14 @@ class Matches(Expression):
 
 
 class Rank(Expression):
-    """How well a listing matches: for each term, 0 when a word of the title starts with it, 1
-    of the authors, 2 when the category's name matches, else 3 (imprint, publisher, ISBN, SKU);
-    summed over the terms, so a book with every word in its title comes first.
+    """How well a listing matches, lower first: every word in the title 0, every word in the
+    authors 1, in the category's name 2, every word elsewhere (imprint, publisher, ISBN, SKU) 3;
+    words spread over several fields after all of those, 4 + the sum of each word's best field
+    (title 0 ... else 3). So "văn học" lists the books called so, by such an author, on that
+    shelf, of that imprint, before "Bí quyết tự học" by Phạm Văn Long.
 
     Evaluated only on the rows ``Matches`` found (the words copied onto the listing:
-    ``title_words``, ``author_words``), never to find them.
+    ``title_words``, ``author_words``), never to find them. ``matched_field()`` is its twin.
     """
 
     def __init__(self, terms: list[tuple[str, list[int], list[int]]]):
@@ -155,19 +157,34 @@ class Rank(Expression):
         return resolved
 
     def as_sql(self, compiler, connection):
+        if not self.terms:
+            return "0", []
         table = compiler.quote_name_unless_alias(self.alias)
-        cases, params = [], []
+        in_title, in_authors, on_shelf, elsewhere, best, likes = [], [], [], [], [], []
         for term, _stands, shelves in self.terms:
-            case = (
-                f"CASE WHEN (' ' || {table}.\"title_words\") LIKE %s THEN {FIELD_RANKS['title']} "
-                f"WHEN (' ' || {table}.\"author_words\") LIKE %s THEN {FIELD_RANKS['authors']} "
+            likes.append(f"% {term}%")
+            title = f"(' ' || {table}.\"title_words\") LIKE %s"
+            authors = f"(' ' || {table}.\"author_words\") LIKE %s"
+            ids = ", ".join(str(int(pk)) for pk in shelves)
+            # coalesce: a book without category must test false, not NULL, under NOT.
+            shelf = f'coalesce({table}."category_id", 0) IN ({ids})' if shelves else "1 = 0"
+            in_title.append(title)
+            in_authors.append(authors)
+            on_shelf.append(shelf)
+            elsewhere.append(f"NOT ({title} OR {authors} OR {shelf})")
+            best.append(
+                f"CASE WHEN {title} THEN {FIELD_RANKS['title']} WHEN {authors} THEN {FIELD_RANKS['authors']} "
+                f"WHEN {shelf} THEN {FIELD_RANKS['category']} ELSE {FIELD_RANKS['imprint']} END"
             )
-            params += [f"% {term}%", f"% {term}%"]
-            if shelves:
-                ids = ", ".join(str(int(pk)) for pk in shelves)
-                case += f'WHEN {table}."category_id" IN ({ids}) THEN {FIELD_RANKS["category"]} '
-            cases.append(case + f"ELSE {FIELD_RANKS['imprint']} END")
-        return f"({' + '.join(cases) or '0'})", params
+        # In the order of the placeholders: titles, authors, then (title, authors) per term twice.
+        twice = [like for like in likes for like in (like, like)]
+        params = [*likes, *likes, *twice, *twice]
+        sql = (
+            f"CASE WHEN {' AND '.join(in_title)} THEN 0 WHEN {' AND '.join(in_authors)} THEN 1 "
+            f"WHEN {' AND '.join(on_shelf)} THEN 2 WHEN {' AND '.join(elsewhere)} THEN 3 "
+            f"ELSE 4 + {' + '.join(best)} END"
+        )
+        return f"({sql})", params
 
 
 def search(event, *, q: str = "", category: str = "", publisher: str = "") -> QuerySet[StockListing]:
@@ -293,10 +310,10 @@ class Matched:
 
 
 def matched_field(listing: StockListing, terms: list[str]) -> Matched | None:
-    """The field that explains why ``listing`` matched ``terms``: for each term the best field
-    holding it (as ``Rank`` ranks them), and of those the last, so "kim dong doraemon" shows the
-    publisher NXB Kim Đồng, "van hoc" on a book of the imprint NXB Văn học shows the imprint.
-    None without terms. Python twin of ``Matches``/``Rank`` for the one page shown."""
+    """The field that explains why ``listing`` matched ``terms``: the best field holding every
+    term ("van hoc" on a book of the imprint NXB Văn học: the imprint); when the terms are
+    spread over fields, of each term's best field the last ("kim dong doraemon": the publisher
+    NXB Kim Đồng). None without terms. Python twin of ``Rank`` for the one page shown."""
     if not terms:
         return None
     title = listing.title
@@ -310,17 +327,20 @@ def matched_field(listing: StockListing, terms: list[str]) -> Matched | None:
         "sku": title.sku,
     }
     words = {name: folded_words(value or "") for name, value in fields.items()}
+
+    def holds(name: str, term: str) -> bool:
+        if name in ("isbn", "sku"):
+            return fold(fields[name]).startswith(term)
+        return any(word.startswith(term) for word in words[name])
+
+    # Every word in one field: that field, the best first (as Rank's first four cases).
+    for name in FIELD_RANKS:
+        if all(holds(name, term) for term in terms):
+            return Matched(name, fields[name])
+    # Words spread over fields: of each word's best field, the last, which explains the match.
     worst = None
     for term in terms:
-        best = next(
-            (
-                name
-                for name in FIELD_RANKS
-                if any(word.startswith(term) for word in words[name])
-                or (name in ("isbn", "sku") and fold(fields[name]).startswith(term))
-            ),
-            None,
-        )
+        best = next((name for name in FIELD_RANKS if holds(name, term)), None)
         if best is not None and (worst is None or FIELD_RANKS[best] > FIELD_RANKS[worst]):
             worst = best
     return Matched(worst, fields[worst]) if worst else None

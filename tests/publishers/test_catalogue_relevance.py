@@ -14,10 +14,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def fair(event):
-    """Five books that "van hoc" finds, each by another field, created in the wrong order."""
+    """Six books that "van hoc" finds, each by another field, created in the wrong order."""
     nxb = exhibitor(event, publisher("NXB Văn Học"), "C1")
     kim_dong = exhibitor(event, publisher("NXB Kim Đồng"), "A1")
     literature = category("Văn học")
+    book(kim_dong, "Bí quyết tự học", authors="Phạm Văn Long")  # "hoc" in the title, "van" an author
     book(nxb, "Anh em nhà Karamazov")  # only the publisher's name
     imprint = book(kim_dong, "Bỉ vỏ")
     Title.objects.filter(pk=imprint.title_id).update(imprint="NXB Văn học")
@@ -36,6 +37,7 @@ def test_title_then_authors_then_category_then_imprint_and_publisher(fair):
         ("Chí Phèo", "category"),
         ("Anh em nhà Karamazov", "publisher"),  # imprint and publisher rank alike: by title
         ("Bỉ vỏ", "imprint"),
+        ("Bí quyết tự học", "authors"),  # the words apart, in two fields: last
     ]
     assert found[4].matched.value == "NXB Văn học"
 
@@ -54,6 +56,7 @@ def test_the_page_says_where_the_words_were_found(client, fair):
     assert "Tìm thấy ở nhà xuất bản: <mark>NXB Văn học</mark>" in html
     assert "Tìm thấy ở tác giả: <mark>Văn Học Trần</mark>" in html
     assert html.index("Văn học miền Nam") < html.index("Cánh đồng bất tận") < html.index("Bỉ vỏ")
+    assert html.index("Bỉ vỏ") < html.index("Bí quyết tự học")
 
 
 def test_the_api_gives_the_matched_field(client, fair):
@@ -64,6 +67,7 @@ def test_the_api_gives_the_matched_field(client, fair):
         "category",
         "publisher",
         "imprint",
+        "authors",
     ]
     assert results[4]["matched"]["value"] == "NXB Văn học"
     browse = client.get(f"/api/v1/events/{fair.pk}/catalogue/").json()["results"]
