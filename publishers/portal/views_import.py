@@ -160,8 +160,9 @@ def preview(request, event_id: int, pk: int):
     ]
     refused = [row for row in rows if row.get("action") == ImportAction.REFUSED]
     accepted = [row for row in rows if row.get("action") != ImportAction.REFUSED]
-    # What changes comes first: new and updated titles before the unchanged ones.
-    accepted.sort(key=lambda row: row.get("action") == ImportAction.UNCHANGED)
+    # What changes first, in full; the rows that change nothing folded away below.
+    changing = [row for row in accepted if row.get("action") != ImportAction.UNCHANGED]
+    unchanged = [row for row in accepted if row.get("action") == ImportAction.UNCHANGED]
     warnings = [warning for row in accepted for warning in row.get("warnings", [])]
     return render(
         request,
@@ -171,8 +172,11 @@ def preview(request, event_id: int, pk: int):
             exhibitor,
             stock_import=stock_import,
             refused=refused,
-            accepted=accepted[:PREVIEW_ROWS],
-            accepted_hidden=max(0, len(accepted) - PREVIEW_ROWS),
+            changing=changing[:PREVIEW_ROWS],
+            changing_hidden=max(0, len(changing) - PREVIEW_ROWS),
+            unchanged=unchanged[:PREVIEW_ROWS],
+            unchanged_count=len(unchanged),
+            unchanged_hidden=max(0, len(unchanged) - PREVIEW_ROWS),
             can_apply=stock_import.status == ImportStatus.PREVIEWED and len(accepted) > 0,
             warnings=warnings,
             ignored_columns=stock_import.report.get("ignored_columns", []),

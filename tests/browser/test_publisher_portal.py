@@ -81,7 +81,7 @@ def test_a_publisher_imports_a_spreadsheet_and_the_books_reach_the_catalogue(
 
     phone.locator("#confirm-import").click()
     phone.wait_for_url(f"**/publisher/events/{event.pk}/stock/")
-    assert phone.get_by_role("cell", name="Đường xưa mây trắng", exact=True).is_visible()
+    assert phone.get_by_role("rowheader", name="Đường xưa mây trắng", exact=True).is_visible()
     assert StockListing.objects.filter(exhibitor=exhibitor).count() == 2
     assert_fits_a_phone(phone)
 
