@@ -182,3 +182,27 @@ def test_booth_staff_record_sales_from_a_phone(live_server, phone, event, exhibi
     assert_fits_a_phone(phone)
     phone.screenshot(path=str(tmp_path / "stock-360.png"))
     assert phone.errors == []
+
+
+def test_exhibitors_and_catalogue_searches_on_a_phone(live_server, phone, event, exhibitor):
+    """A visitor filters the exhibitors and sees why a book matched; both pages pass axe-core."""
+    from publishers.enums import OrganisationType
+    from tests.publishers.catalogue_data import book, category, publisher
+    from tests.publishers.catalogue_data import exhibitor as stand
+
+    stand(event, publisher("Nhà sách Fahasa", kind=OrganisationType.BOOKSHOP), "C2")
+    book(exhibitor, "Dế Mèn phiêu lưu ký", authors="Tô Hoài", category=category("Văn học"))
+    base = live_server.url
+    phone.goto(f"{base}/events/{event.pk}/exhibitors/")
+    phone.get_by_label("Loại").select_option("bookshop")
+    with phone.expect_navigation():
+        phone.locator("main form[role=search] button[type=submit]").click()
+    assert phone.locator(".exhibitor__name").all_inner_texts() == ["Nhà sách Fahasa"]
+    assert axe_violations(phone) == []
+    assert_fits_a_phone(phone)
+
+    phone.goto(f"{base}/events/{event.pk}/catalogue/?q=van+hoc")
+    assert phone.locator(".book__matched").inner_text() == "Tìm thấy ở thể loại: Văn học"
+    assert axe_violations(phone) == []
+    assert_fits_a_phone(phone)
+    assert phone.errors == []
