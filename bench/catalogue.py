@@ -81,12 +81,12 @@ for s, stand in enumerate(stands):
             authors=demo._authors(rng, slug), imprint=rng.choice(demo.IMPRINTS), category=categories[slug],
             list_price=rng.randint(40, 300) * 1000, fair_price=rng.randint(30, 250) * 1000,
         )
-        title.search_text = title.build_search_text()
+        title.fill_search_fields()
         titles.append(title)
     if s == 0:  # a rare title: found by a word that nothing else has
         for n, title in enumerate(titles[:6]):
             title.title = f"Hoàng Hạc lâu tuyển tập {n + 1}"
-            title.search_text = title.build_search_text()
+            title.fill_search_fields()
     with transaction.atomic():
         titles = Title.objects.bulk_create(titles, batch_size=5000)
         StockListing.objects.bulk_create(
@@ -127,12 +127,17 @@ with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, args)
         return "\\n".join(row[0] for row in cursor.fetchall())
     for label, query in params["queries"].items():
-        sql, args = search(event, **query).order_by().values_list("pk", "search_text").query.sql_with_params()
-        out[label] = explain(
-            f"WITH m (id, search_text) AS MATERIALIZED ({sql}) "
-            "SELECT id, count(*) OVER () FROM m ORDER BY search_text, id LIMIT 24",
-            args,
-        )
+        listings = search(event, **query).order_by()
+        if "match_rank" in listings.query.annotations:
+            sql, args = listings.values_list("pk", "match_rank", "sort_key").query.sql_with_params()
+            out[label] = explain(
+                f"WITH m (id, match_rank, sort_key) AS MATERIALIZED ({sql}) "
+                "SELECT id, count(*) OVER () FROM m ORDER BY match_rank, sort_key, id LIMIT 24",
+                args,
+            )
+        else:
+            sql, args = listings.values_list("pk", flat=True)[:24].query.sql_with_params()
+            out[label] = explain(sql, args)
     listings = search(event)
     sql, args = listings.order_by().values("pk").query.sql_with_params()
     out["browse count"] = explain(f"SELECT count(*) FROM ({sql}) s", args)
@@ -141,15 +146,17 @@ with connection.cursor() as cursor:
 print(json.dumps(out))
 """
 
-# The catalogue's indexes on the listing table (migration publishers/0004), dropped to time
-# the same searches without them, then created again.
+# The catalogue's indexes on the listing table (migrations publishers/0004 and 0005), dropped to
+# time the same searches without them, then created again.
 _INDEX = """
 import importlib, json
 from django.db import connection
 params = json.loads(PARAMS)
-migration = importlib.import_module("publishers.migrations.0004_listing_search_copies")
+first = importlib.import_module("publishers.migrations.0004_listing_search_copies")
+second = importlib.import_module("publishers.migrations.0006_sort_keys")
+statements = [s for s in first.PG_INDEXES if "publishers_listing_count" in s] + second.PG_INDEXES
 with connection.cursor() as cursor:
-    for statement in migration.PG_INDEXES:
+    for statement in statements:
         name = statement.split()[2]
         if params["drop"]:
             cursor.execute("DROP INDEX IF EXISTS %s" % name)
@@ -335,7 +342,7 @@ How search is answered (migration `publishers/0004`, `publishers/services/catalo
   page in the same statement.
 - Browsing, a category or a publisher: `count` is an index-only scan of the narrow partial index
   `publishers_listing_count` (event, category) WHERE copies > 0, and the page is read in the
-  order of `publishers_listing_order` (event, search_text, id) or
-  `publishers_listing_category_order` (event, category, search_text, id), stopping after 24.
+  order of `publishers_listing_order` (event, sort_key, id) or
+  `publishers_listing_category_order` (event, category, sort_key, id), stopping after 24.
 - The bench runs `VACUUM ANALYZE` after loading, as autovacuum would, so index-only scans do
   not visit the table."""

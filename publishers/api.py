@@ -17,6 +17,16 @@ router = Router(tags=["catalogue"])
 CACHE_CONTROL = "public, max-age=60"
 
 
+class MatchedOut(Schema):
+    field: str = Field(
+        ...,
+        description="Where the search words were found, best first: title, authors, category, "
+        "imprint, publisher, isbn, sku",
+    )
+    label: str = Field(..., description="The field's name in the request's language")
+    value: str = Field(..., description="The text that matched, e.g. the imprint “NXB Văn học”")
+
+
 class CatalogueItem(Schema):
     isbn: str | None = Field(..., description="ISBN-13, digits only; null for a book without ISBN")
     title: str
@@ -27,6 +37,11 @@ class CatalogueItem(Schema):
     fair_price: int | None = Field(..., description="Price at the fair, in đồng")
     list_price: int | None = Field(..., description="Cover price, in đồng")
     copies_available: int = Field(..., description="Copies on display not sold yet")
+    matched: MatchedOut | None = Field(
+        ...,
+        description="The field that explains the match (of each word's best field, the lowest ranked); "
+        "null without q",
+    )
 
 
 class CataloguePage(Schema):
@@ -56,6 +71,11 @@ def _item(listing) -> CatalogueItem:
         fair_price=title.effective_fair_price(),
         list_price=title.list_price,
         copies_available=listing.copies_available,
+        matched=(
+            MatchedOut(field=match.field, label=match.label, value=match.value)
+            if (match := getattr(listing, "matched", None))
+            else None
+        ),
     )
 
 
@@ -81,9 +101,12 @@ def search_catalogue(
     """Books on display at the event from its approved exhibitors, with the booth to find them.
 
     Every word of `q` must match, without regard to case or Vietnamese diacritics ("van hoc"
-    finds "Văn học"); an ISBN matches whether typed with or without hyphens, as ISBN-10 or
-    ISBN-13. 404 `not_found` for an unknown or unpublished event; 422 `invalid` for a page past
-    the last one.
+    finds "Văn học"), in the title, authors, category, imprint, publisher, ISBN or SKU; an ISBN
+    matches whether typed with or without hyphens, as ISBN-10 or ISBN-13. With `q`, results
+    come by relevance (words in the title first, then the authors, the category, then imprint
+    and publisher), each with the field that `matched`; then, as without `q`, in Vietnamese
+    alphabetical order of the title. 404 `not_found` for an unknown or unpublished event; 422
+    `invalid` for a page past the last one.
     """
     event = get_object_or_404(EventPage.objects.live().public(), pk=event_id)
     try:

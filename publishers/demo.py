@@ -293,7 +293,7 @@ def _titles(publisher: Publisher, index: int, count: int, strong: list[str], cat
             fair_price=None if n % 5 == 0 else round(list_price * (100 - discount) / 100, -3),
             discount_percent=discount if n % 5 == 0 else None,
         )
-        title.search_text = title.build_search_text()  # bulk_create does not call save()
+        title.fill_search_fields()  # bulk_create does not call save()
         titles.append(title)
     Title.objects.bulk_create(titles, batch_size=1000)
     return len(titles)

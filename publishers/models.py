@@ -11,7 +11,7 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 
-from bookday.text import fold, slugify_vi
+from bookday.text import fold, slugify_vi, vi_sort_key
 from publishers.enums import ApplicationStatus, BoothSize, ImportStatus, Language, OrganisationType
 from publishers.storage import private_storage
 
@@ -266,9 +266,20 @@ class Title(models.Model):
     # finds "Văn học" on SQLite and PostgreSQL alike. Copied to every listing of the title by a
     # database trigger (migration publishers/0004).
     search_text = models.TextField(editable=False, default="")
+    # The title's place in Vietnamese alphabetical order (bookday.text.vi_sort_key), and the folded
+    # words of the title and of the authors alone, which rank a catalogue match ("a word of the
+    # title" before "a word of the authors"). Kept by save() like search_text; copied to the
+    # listings by the same triggers (publishers/0005).
+    sort_key = models.TextField(editable=False, default="")
+    title_words = models.TextField(editable=False, default="")
+    author_words = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = TitleQuerySet.as_manager()
+
+    # Computed from the other fields: writers that skip save() (bulk_create, bulk_update) call
+    # fill_search_fields() and write these.
+    SEARCH_FIELDS = ("search_text", "sort_key", "title_words", "author_words")
 
     class Meta:
         verbose_name = _("title")
@@ -288,8 +299,14 @@ class Title(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.search_text = self.build_search_text()
+        self.fill_search_fields()
         super().save(*args, **kwargs)
+
+    def fill_search_fields(self) -> None:
+        self.search_text = self.build_search_text()
+        self.sort_key = vi_sort_key(self.title)
+        self.title_words = " ".join(folded_words(self.title))
+        self.author_words = " ".join(folded_words(self.authors or ""))
 
     def effective_fair_price(self) -> int | None:
         if self.fair_price is not None:
@@ -354,7 +371,8 @@ class StockListing(models.Model):
         _("booth"), max_length=20, blank=True, help_text=_("Leave empty for the exhibitor's booth.")
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    # Copies of exhibitor.event, title.search_text and title.category for catalogue search, so
+    # Copies of exhibitor.event, title.search_text (sort_key, title_words, author_words) and
+    # title.category for catalogue search, so
     # one index on this table finds, counts and orders an event's books (publishers/0004).
     # Written only by database triggers, on every insert and on every change of the exhibitor
     # or the title, whoever writes (services, COPY, bulk updates, the admin): never set them.
@@ -370,6 +388,9 @@ class StockListing(models.Model):
         Category, null=True, editable=False, db_index=False, on_delete=models.SET_NULL, related_name="+"
     )
     search_text = models.TextField(editable=False, default="")
+    sort_key = models.TextField(editable=False, default="")
+    title_words = models.TextField(editable=False, default="")
+    author_words = models.TextField(editable=False, default="")
 
     objects = StockListingQuerySet.as_manager()
 

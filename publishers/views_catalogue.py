@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 
 from events.views import live_event
+from publishers.enums import OrganisationType
 from publishers.services import catalogue
 
 
@@ -36,15 +37,33 @@ def catalogue_view(request, pk: int):
             "results": found.page,
             "count": found.count,
             "categories": catalogue.categories(event),
-            "exhibitors": catalogue.exhibitors(event),
+            "exhibitors": catalogue.exhibitors_by_name(event),
         },
     )
 
 
 def exhibitors_view(request, pk: int):
     event = live_event(pk)
+    q = _text(request, "q", 100)
+    kind = _text(request, "kind", 20)
+    kind = kind if kind in catalogue.EXHIBITOR_KINDS else ""
+    zones = catalogue.zones(event)
+    zone = _text(request, "zone", 10).upper()
+    zone = zone if zone in zones else ""
+    everyone = catalogue.exhibitors(event)
+    shown = catalogue.filter_exhibitors(everyone, q=q, kind=kind, zone=zone)
     return render(
         request,
         "publishers/exhibitors.html",
-        {"event": event, "exhibitors": catalogue.exhibitors(event)},
+        {
+            "event": event,
+            "exhibitors": shown,
+            "total": len(everyone),
+            "filtered": bool(q or kind or zone),
+            "q": q,
+            "kind": kind,
+            "zone": zone,
+            "kinds": [(value, OrganisationType(value).label) for value in catalogue.EXHIBITOR_KINDS],
+            "zones": zones,
+        },
     )

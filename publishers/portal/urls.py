@@ -14,6 +14,7 @@ urlpatterns = [
     path("events/<int:event_id>/stock/", views_stock.stock, name="publisher_stock"),
     path("events/<int:event_id>/stock/add/", views_stock.stock_add, name="publisher_stock_add"),
     path("events/<int:event_id>/stock/<int:pk>/", views_stock.stock_edit, name="publisher_stock_edit"),
+    path("events/<int:event_id>/stock/<int:pk>/sold/", views_stock.stock_sold, name="publisher_stock_sold"),
     path(
         "events/<int:event_id>/stock/<int:pk>/remove/",
         views_stock.stock_remove,
@@ -23,4 +24,9 @@ urlpatterns = [
     path("events/<int:event_id>/stock.csv", views_import.export_csv, name="publisher_stock_csv"),
     path("events/<int:event_id>/import/", views_import.upload, name="publisher_import"),
     path("events/<int:event_id>/import/<int:pk>/", views_import.preview, name="publisher_import_preview"),
+    path(
+        "events/<int:event_id>/import/<int:pk>/refused.xlsx",
+        views_import.refused_xlsx,
+        name="publisher_import_refused",
+    ),
 ]

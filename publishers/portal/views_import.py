@@ -9,20 +9,78 @@ import io
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from openpyxl import load_workbook
 
-from publishers.enums import ImportAction, ImportStatus
+from home.templatetags.bookday import vnd
+from publishers.enums import ImportAction, ImportStatus, Language
 from publishers.models import StockImport
 from publishers.portal.access import own_exhibitor, publisher_required
 from publishers.portal.forms import ImportForm
-from publishers.services.importing import ImportRefused, apply_import, export_stock_xlsx, stage_import
+from publishers.services.importing import (
+    ImportRefused,
+    apply_import,
+    export_stock_xlsx,
+    refused_rows_xlsx,
+    stage_import,
+)
 
 PREVIEW_ROWS = 500  # refused rows are always all shown; the others up to this many
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# The report's field names as the preview names them ("old → new").
+FIELD_LABELS = {
+    "isbn": gettext_lazy("ISBN"),
+    "sku": gettext_lazy("publisher SKU"),
+    "title": gettext_lazy("title"),
+    "authors": gettext_lazy("authors"),
+    "imprint": gettext_lazy("imprint"),
+    "year": gettext_lazy("publication year"),
+    "category": gettext_lazy("category"),
+    "language": gettext_lazy("language"),
+    "list_price": gettext_lazy("list price"),
+    "fair_price": gettext_lazy("fair price"),
+    "discount": gettext_lazy("fair discount (%)"),
+    "description": gettext_lazy("description"),
+    "copies": gettext_lazy("copies on display"),
+    "sold": gettext_lazy("copies sold"),
+    "booth": gettext_lazy("booth"),
+    "listing": gettext_lazy("copies on display"),
+}
+
+
+def _shown(name: str, value) -> str:
+    """A value of the report as the publisher reads it: prices in đồng, languages by name."""
+    if value in (None, ""):
+        return "—"
+    if name in ("list_price", "fair_price"):
+        return vnd(value)
+    if name == "discount":
+        return f"{value} %"
+    if name == "language" and value in Language.values:
+        return str(Language(value).label)
+    if name == "description" and len(str(value)) > 80:
+        return str(value)[:80] + "…"
+    return str(value)
+
+
+def _diff(row: dict, headers: dict) -> list[dict]:
+    """The row's changes, each field named by the file's own header where it has one."""
+    headers = {**headers, "listing": headers.get("copies")}
+    return [
+        {
+            "field": change["field"],
+            "label": headers.get(change["field"]) or FIELD_LABELS.get(change["field"], change["field"]),
+            "old": _shown(change["field"], change["old"]),
+            "new": _shown(change["field"], change["new"]),
+        }
+        for change in row.get("diff", [])
+    ]
 
 
 def _context(request, exhibitor, **extra) -> dict:
@@ -94,11 +152,18 @@ def preview(request, event_id: int, pk: int):
             "action_label": ImportAction(row["action"]).label
             if row.get("action") in ImportAction.values
             else "",
+            "diff": _diff(row, stock_import.report.get("columns", {})),
+            # Imports staged before every error was kept have the first one only.
+            "errors": row.get("errors") or ([{"reason": row["reason"]}] if row.get("reason") else []),
         }
         for row in stock_import.report.get("rows", [])
     ]
     refused = [row for row in rows if row.get("action") == ImportAction.REFUSED]
     accepted = [row for row in rows if row.get("action") != ImportAction.REFUSED]
+    # What changes first, in full; the rows that change nothing folded away below.
+    changing = [row for row in accepted if row.get("action") != ImportAction.UNCHANGED]
+    unchanged = [row for row in accepted if row.get("action") == ImportAction.UNCHANGED]
+    warnings = [warning for row in accepted for warning in row.get("warnings", [])]
     return render(
         request,
         "publishers/portal/import_preview.html",
@@ -107,13 +172,34 @@ def preview(request, event_id: int, pk: int):
             exhibitor,
             stock_import=stock_import,
             refused=refused,
-            accepted=accepted[:PREVIEW_ROWS],
-            accepted_hidden=max(0, len(accepted) - PREVIEW_ROWS),
+            changing=changing[:PREVIEW_ROWS],
+            changing_hidden=max(0, len(changing) - PREVIEW_ROWS),
+            unchanged=unchanged[:PREVIEW_ROWS],
+            unchanged_count=len(unchanged),
+            unchanged_hidden=max(0, len(unchanged) - PREVIEW_ROWS),
             can_apply=stock_import.status == ImportStatus.PREVIEWED and len(accepted) > 0,
+            warnings=warnings,
+            ignored_columns=stock_import.report.get("ignored_columns", []),
             error=error,
         ),
         status=409 if error else 200,
     )
+
+
+@publisher_required
+def refused_xlsx(request, event_id: int, pk: int):
+    """The refused rows of a preview, with their errors, to fix and upload again."""
+    exhibitor = own_exhibitor(request, event_id)
+    stock_import = get_object_or_404(
+        StockImport.objects.for_publisher(request.publisher).filter(exhibitor=exhibitor), pk=pk
+    )
+    data = refused_rows_xlsx(stock_import=stock_import)
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type=XLSX)
+    name = slugify(stock_import.original_filename.rsplit(".", 1)[0]) or "import"
+    response["Content-Disposition"] = f'attachment; filename="dong-bi-tu-choi-{name}.xlsx"'
+    return response
 
 
 def _filename(exhibitor, extension: str) -> str:
@@ -123,10 +209,7 @@ def _filename(exhibitor, extension: str) -> str:
 @publisher_required
 def export_xlsx(request, event_id: int):
     exhibitor = own_exhibitor(request, event_id)
-    response = HttpResponse(
-        export_stock_xlsx(exhibitor=exhibitor),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    response = HttpResponse(export_stock_xlsx(exhibitor=exhibitor), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(exhibitor, "xlsx")}"'
     return response
 

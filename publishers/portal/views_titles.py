@@ -33,7 +33,7 @@ def title_list(request):
     titles = Title.objects.for_publisher(request.publisher).select_related("category")
     if query:
         titles = search_titles(titles, query)
-    page = Paginator(titles.order_by("title", "pk"), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(titles.order_by("sort_key", "pk"), PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "publishers/portal/title_list.html",

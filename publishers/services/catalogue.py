@@ -3,7 +3,10 @@
 Read only. The website, the JSON API and the benchmark call ``search()``, so "what a visitor
 may find" is decided here once: listings of the event's exhibitors (an Exhibitor row exists
 only once approved) with at least one copy on display, matched word by word against the folded
-words of the title (copied onto each listing, indexed on PostgreSQL) or the publisher's name.
+words of the title (copied onto each listing, indexed on PostgreSQL), the category's name or the
+publisher's name. Matches rank by where the words were found: title, then authors, then
+category, then imprint, publisher, ISBN or SKU (``FIELD_RANKS``); then in Vietnamese
+alphabetical order (the stored ``sort_key``, bookday.text.vi_sort_key).
 """
 
 import re
@@ -11,9 +14,11 @@ from dataclasses import dataclass
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import BooleanField, Count, Expression, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, Expression, IntegerField, Q, QuerySet, Subquery
+from django.utils.translation import pgettext_lazy
 
-from bookday.text import fold
+from bookday.text import fold, vi_sort_key
+from publishers.enums import OrganisationType
 from publishers.models import Category, Exhibitor, StockListing, folded_words
 from publishers.validators import isbn_search_form
 
@@ -26,6 +31,18 @@ NAME_MATCHES_IN_INDEX = 8  # see search()
 _ISBN_LIKE = re.compile(r"[\d\s\-]*\d[\d\s\-]*[xX]?")
 _WORD = re.compile(r"[^\W_]+")
 RELATED = ("title", "title__category", "exhibitor", "exhibitor__publisher")  # what a result shows
+
+# Where a search word was found, best first; the SQL of ``Rank`` and ``matched_field()`` follow it.
+FIELD_RANKS = {"title": 0, "authors": 1, "category": 2, "imprint": 3, "publisher": 3, "isbn": 3, "sku": 3}
+FIELD_LABELS = {
+    "title": pgettext_lazy("matched field", "title"),
+    "authors": pgettext_lazy("matched field", "authors"),
+    "category": pgettext_lazy("matched field", "category"),
+    "imprint": pgettext_lazy("matched field", "imprint"),
+    "publisher": pgettext_lazy("matched field", "exhibitor"),
+    "isbn": pgettext_lazy("matched field", "ISBN"),
+    "sku": pgettext_lazy("matched field", "SKU"),
+}
 
 
 class CatalogueError(Exception):
@@ -64,18 +81,20 @@ def on_display(event) -> QuerySet[StockListing]:
 
 class Matches(Expression):
     """The listing matches every search term: a word of its ``search_text`` starts with the term,
-    or its exhibitor is one of those whose publisher's name has such a word.
+    or its exhibitor is one of those whose publisher's name has such a word, or its category one
+    of those whose name has such a word.
 
-    ``terms``: (folded [a-z0-9]+ term, exhibitor ids whose publisher name matches it).
-    PostgreSQL: ONE text-search query on the GIN index ``publishers_listing_words``, which
-    indexes the words and a token ``/x<exhibitor id>`` (a lexeme no typed word can be a prefix
-    of): "lich su" with "su" in one publisher's name is ``lich:* & (su:* | '/x14')``. GIN answers
-    it exactly, so no row is tested again (computing to_tsvector per row costs ~10 µs).
-    SQLite: LIKE on the words with a space before them, OR the exhibitor ids. Both read the
-    same words, because ``search_text`` holds only [a-z0-9]+ words separated by spaces.
+    ``terms``: (folded [a-z0-9]+ term, exhibitor ids whose publisher name matches it, category
+    ids whose name matches it). PostgreSQL: ONE text-search query on the GIN index
+    ``publishers_listing_words``, which indexes the words and the tokens ``/x<exhibitor id>`` and
+    ``/c<category id>`` (lexemes no typed word can be a prefix of): "lich su" with "su" in one
+    publisher's name is ``lich:* & (su:* | '/x14')``. GIN answers it exactly, so no row is tested
+    again (computing to_tsvector per row costs ~10 µs). SQLite: LIKE on the words with a space
+    before them, OR the exhibitor ids, OR the category ids. Both read the same words, because
+    ``search_text`` holds only [a-z0-9]+ words separated by spaces.
     """
 
-    def __init__(self, terms: list[tuple[str, list[int]]]):
+    def __init__(self, terms: list[tuple[str, list[int], list[int]]]):
         super().__init__(output_field=BooleanField())
         self.terms = terms
         self.alias = None
@@ -88,22 +107,84 @@ class Matches(Expression):
     def as_sql(self, compiler, connection):
         table = compiler.quote_name_unless_alias(self.alias)
         text, stand = f'{table}."search_text"', f'{table}."exhibitor_id"'
+        shelf = f'{table}."category_id"'
         if connection.vendor == "postgresql":
             parts = []
-            for term, stands in self.terms:
-                either = [f"{term}:*", *(f"'/x{int(pk)}'" for pk in stands)]
+            for term, stands, shelves in self.terms:
+                either = [
+                    f"{term}:*",
+                    *(f"'/x{int(pk)}'" for pk in stands),
+                    *(f"'/c{int(pk)}'" for pk in shelves),
+                ]
                 parts.append(either[0] if len(either) == 1 else f"({' | '.join(either)})")
             # The index's expression exactly, so the planner uses the index.
-            document = f"to_tsvector('simple', {text} || ' /x' || {stand}::text)"
+            document = (
+                f"to_tsvector('simple', {text} || ' /x' || {stand}::text "
+                f"|| ' /c' || coalesce({shelf}, 0)::text)"
+            )
             return f"{document} @@ to_tsquery('simple', %s)", [" & ".join(parts)]
         clauses, params = [], []
-        for term, stands in self.terms:
-            clause = f"(' ' || {text}) LIKE %s"
+        for term, stands, shelves in self.terms:
+            either = [f"(' ' || {text}) LIKE %s"]
             params.append(f"% {term}%")
             if stands:
-                clause = f"({clause} OR {stand} IN ({', '.join(str(int(pk)) for pk in stands)}))"
-            clauses.append(clause)
+                either.append(f"{stand} IN ({', '.join(str(int(pk)) for pk in stands)})")
+            if shelves:
+                either.append(f"{shelf} IN ({', '.join(str(int(pk)) for pk in shelves)})")
+            clauses.append(either[0] if len(either) == 1 else f"({' OR '.join(either)})")
         return f"({' AND '.join(clauses)})", params
+
+
+class Rank(Expression):
+    """How well a listing matches, lower first: every word in the title 0, every word in the
+    authors 1, in the category's name 2, every word elsewhere (imprint, publisher, ISBN, SKU) 3;
+    words spread over several fields after all of those, 4 + the sum of each word's best field
+    (title 0 ... else 3). So "văn học" lists the books called so, by such an author, on that
+    shelf, of that imprint, before "Bí quyết tự học" by Phạm Văn Long.
+
+    Evaluated only on the rows ``Matches`` found (the words copied onto the listing:
+    ``title_words``, ``author_words``), never to find them. ``matched_field()`` is its twin.
+    """
+
+    def __init__(self, terms: list[tuple[str, list[int], list[int]]]):
+        super().__init__(output_field=IntegerField())
+        self.terms = terms
+        self.alias = None
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        resolved = self.copy()
+        resolved.alias = query.get_initial_alias()
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        if not self.terms:
+            return "0", []
+        table = compiler.quote_name_unless_alias(self.alias)
+        in_title, in_authors, on_shelf, elsewhere, best, likes = [], [], [], [], [], []
+        for term, _stands, shelves in self.terms:
+            likes.append(f"% {term}%")
+            title = f"(' ' || {table}.\"title_words\") LIKE %s"
+            authors = f"(' ' || {table}.\"author_words\") LIKE %s"
+            ids = ", ".join(str(int(pk)) for pk in shelves)
+            # coalesce: a book without category must test false, not NULL, under NOT.
+            shelf = f'coalesce({table}."category_id", 0) IN ({ids})' if shelves else "1 = 0"
+            in_title.append(title)
+            in_authors.append(authors)
+            on_shelf.append(shelf)
+            elsewhere.append(f"NOT ({title} OR {authors} OR {shelf})")
+            best.append(
+                f"CASE WHEN {title} THEN {FIELD_RANKS['title']} WHEN {authors} THEN {FIELD_RANKS['authors']} "
+                f"WHEN {shelf} THEN {FIELD_RANKS['category']} ELSE {FIELD_RANKS['imprint']} END"
+            )
+        # In the order of the placeholders: titles, authors, then (title, authors) per term twice.
+        twice = [like for like in likes for like in (like, like)]
+        params = [*likes, *likes, *twice, *twice]
+        sql = (
+            f"CASE WHEN {' AND '.join(in_title)} THEN 0 WHEN {' AND '.join(in_authors)} THEN 1 "
+            f"WHEN {' AND '.join(on_shelf)} THEN 2 WHEN {' AND '.join(elsewhere)} THEN 3 "
+            f"ELSE 4 + {' + '.join(best)} END"
+        )
+        return f"({sql})", params
 
 
 def search(event, *, q: str = "", category: str = "", publisher: str = "") -> QuerySet[StockListing]:
@@ -113,7 +194,9 @@ def search(event, *, q: str = "", category: str = "", publisher: str = "") -> Qu
     authors, imprint, ISBN, SKU) or of its publisher's folded name starts with it, so "kim dong
     doraemon" finds Doraemon at NXB Kim Đồng's booth, and "978604" every ISBN starting so.
     ``category`` and ``publisher`` are slugs; an unknown slug finds nothing.
-    Ordered by folded search text, then id, so pages never overlap.
+    A category slug also matches by its name ("thieu nhi" finds the books on that shelf).
+    Ordered by ``match_rank`` (where the words were found, see ``Rank``) when searching, then in
+    Vietnamese alphabetical order of the title (``sort_key``), then id, so pages never overlap.
 
     Every condition is on the listing's own columns (event, category and words are copied
     there by triggers, migration publishers/0004), so PostgreSQL answers from one table's
@@ -126,24 +209,30 @@ def search(event, *, q: str = "", category: str = "", publisher: str = "") -> Qu
     listings = StockListing.objects.filter(event=event).on_display()
     terms = search_terms(q)
     if terms:
-        precise = []
+        # Categories are few (tens): their names are matched here, like the publishers' names.
+        shelves = {pk: folded_words(name) for pk, name in Category.objects.values_list("pk", "name")}
+        precise, ranked = [], []
         for term in terms:
             by_name = sorted(pk for pk, name in names.items() if any(w.startswith(term) for w in name))
+            by_shelf = sorted(pk for pk, name in shelves.items() if any(w.startswith(term) for w in name))
+            ranked.append((term, by_name, by_shelf))
             if len(by_name) <= NAME_MATCHES_IN_INDEX:
-                precise.append((term, by_name))
+                precise.append((term, by_name, by_shelf))
             else:
                 # A word in many publishers' names ("nha" of "Nhà sách ..."): a long OR in the
                 # index query costs PostgreSQL's GIN far more (200 ms) than testing the
                 # exhibitor of the rows the other words found, which is checked first.
-                listings = listings.filter(Q(exhibitor_id__in=by_name) | Q(Matches([(term, [])])))
+                listings = listings.filter(Q(exhibitor_id__in=by_name) | Q(Matches([(term, [], by_shelf)])))
         if precise:
             listings = listings.filter(Matches(precise))
+        listings = listings.annotate(match_rank=Rank(ranked))
     if category:
         slug = Category.objects.filter(slug=category).order_by().values("pk")[:1]
         listings = listings.filter(category_id=Subquery(slug))
     if publisher:
         listings = listings.filter(exhibitor_id__in=[pk for pk, slug, _ in stands if slug == publisher])
-    return listings.with_available().select_related(*RELATED).order_by("search_text", "pk")
+    order = ("match_rank", "sort_key", "pk") if terms else ("sort_key", "pk")
+    return listings.with_available().select_related(*RELATED).order_by(*order)
 
 
 @dataclass
@@ -203,7 +292,58 @@ def search_page(
         ids = list(listings.values_list("pk", flat=True)[offset : offset + per_page])
     rows = StockListing.objects.with_available().select_related(*RELATED).in_bulk(ids)
     current.object_list = [rows[pk] for pk in ids]
+    for listing in current.object_list:
+        listing.matched = matched_field(listing, terms)
     return Results(page=current, terms=terms)
+
+
+@dataclass(frozen=True)
+class Matched:
+    """Where a result's search words were found: ``field`` (a FIELD_RANKS key) and its text."""
+
+    field: str
+    value: str
+
+    @property
+    def label(self) -> str:
+        return str(FIELD_LABELS[self.field])
+
+
+def matched_field(listing: StockListing, terms: list[str]) -> Matched | None:
+    """The field that explains why ``listing`` matched ``terms``: the best field holding every
+    term ("van hoc" on a book of the imprint NXB Văn học: the imprint); when the terms are
+    spread over fields, of each term's best field the last ("kim dong doraemon": the publisher
+    NXB Kim Đồng). None without terms. Python twin of ``Rank`` for the one page shown."""
+    if not terms:
+        return None
+    title = listing.title
+    fields = {
+        "title": title.title,
+        "authors": title.authors,
+        "category": title.category.name if title.category else "",
+        "imprint": title.imprint,
+        "publisher": listing.exhibitor.publisher.name,
+        "isbn": title.isbn,
+        "sku": title.sku,
+    }
+    words = {name: folded_words(value or "") for name, value in fields.items()}
+
+    def holds(name: str, term: str) -> bool:
+        if name in ("isbn", "sku"):
+            return fold(fields[name]).startswith(term)
+        return any(word.startswith(term) for word in words[name])
+
+    # Every word in one field: that field, the best first (as Rank's first four cases).
+    for name in FIELD_RANKS:
+        if all(holds(name, term) for term in terms):
+            return Matched(name, fields[name])
+    # Words spread over fields: of each word's best field, the last, which explains the match.
+    worst = None
+    for term in terms:
+        best = next((name for name in FIELD_RANKS if holds(name, term)), None)
+        if best is not None and (worst is None or FIELD_RANKS[best] > FIELD_RANKS[worst]):
+            worst = best
+    return Matched(worst, fields[worst]) if worst else None
 
 
 def _matches(listings: QuerySet[StockListing], *, offset: int, limit: int) -> tuple[list[int], int | None]:
@@ -215,32 +355,91 @@ def _matches(listings: QuerySet[StockListing], *, offset: int, limit: int) -> tu
     takes seconds for a word whose first match in title order is far down ("tiếng": the titles
     "Tiếng Anh ..." sort near the end). ``None`` for the count when the page has no row.
     """
-    sql, params = listings.order_by().values_list("pk", "search_text").query.sql_with_params()
+    sql, params = listings.order_by().values_list("pk", "match_rank", "sort_key").query.sql_with_params()
     fence = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH m (id, search_text) AS {fence}({sql}) "
-            "SELECT id, count(*) OVER () FROM m ORDER BY search_text, id LIMIT %s OFFSET %s",
+            f"WITH m (id, match_rank, sort_key) AS {fence}({sql}) "
+            "SELECT id, count(*) OVER () FROM m ORDER BY match_rank, sort_key, id LIMIT %s OFFSET %s",
             [*params, limit, offset],
         )
         found = cursor.fetchall()
     return [pk for pk, _ in found], (found[0][1] if found else None)
 
 
-def categories(event) -> QuerySet[Category]:
-    """Categories that have at least one book on display at ``event``, for the filter."""
-    return (
-        Category.objects.filter(titles__listings__exhibitor__event=event, titles__listings__copies__gt=0)
-        .distinct()
-        .order_by("name")
-    )
+def categories(event) -> list[Category]:
+    """Categories that have at least one book on display at ``event``, for the filter, in
+    Vietnamese alphabetical order."""
+    shelves = Category.objects.filter(
+        titles__listings__exhibitor__event=event, titles__listings__copies__gt=0
+    ).distinct()
+    return sorted(shelves, key=lambda shelf: vi_sort_key(shelf.name))
 
 
-def exhibitors(event) -> QuerySet[Exhibitor]:
-    """The event's exhibitors with ``titles_on_display``, ordered by booth then name."""
-    return (
+# Kinds the exhibitors page filters by, in the order it offers them.
+EXHIBITOR_KINDS = (
+    OrganisationType.PUBLISHING_HOUSE,
+    OrganisationType.DISTRIBUTOR,
+    OrganisationType.BOOKSHOP,
+    OrganisationType.LIBRARY,
+)
+_ZONE = re.compile(r"[^\W\d_]+")
+
+
+def booth_zone(booths: str) -> str:
+    """The zone of a booth number, its leading letters: "A12, A13" -> "A", "KV2-05" -> "KV"."""
+    found = _ZONE.match((booths or "").strip())
+    return found.group(0).upper() if found else ""
+
+
+def exhibitors(event) -> list[Exhibitor]:
+    """The event's exhibitors with ``titles_on_display``, ordered by booth (A2 before A10, those
+    without a booth last), then by name in Vietnamese order."""
+    stands = (
         Exhibitor.objects.for_event(event)
         .select_related("publisher")
         .annotate(titles_on_display=Count("listings", filter=Q(listings__copies__gt=0)))
-        .order_by("booths", "publisher__name", "pk")
     )
+    return sorted(stands, key=exhibitor_order)
+
+
+def exhibitors_by_name(event) -> list[Exhibitor]:
+    """The event's exhibitors in Vietnamese alphabetical order of their names (for a list to
+    choose from)."""
+    return sorted(exhibitors(event), key=lambda stand: (vi_sort_key(stand.publisher.name), stand.pk))
+
+
+def filter_exhibitors(stands: list[Exhibitor], *, q: str = "", kind: str = "", zone: str = "") -> list:
+    """Those of ``stands`` whose publisher's name has every word of ``q`` (accents optional,
+    "kim dong"), of the OrganisationType ``kind``, in the booth ``zone`` (``booth_zone``).
+    In Python: an event has tens of exhibitors, a few hundred at most."""
+    terms = folded_words(q or "")[:MAX_TERMS]
+    return [
+        stand
+        for stand in stands
+        if (not terms or _name_matches(stand.publisher.name, terms))
+        and (not kind or stand.publisher.kind == kind)
+        and (not zone or booth_zone(stand.booths) == zone.upper())
+    ]
+
+
+def _name_matches(name: str, terms: list[str]) -> bool:
+    words = folded_words(name)
+    return all(any(word.startswith(term) for word in words) for term in terms)
+
+
+def _name_matches(name: str, terms: list[str]) -> bool:
+    words = folded_words(name)
+    return all(any(word.startswith(term) for word in words) for term in terms)
+
+
+def exhibitor_order(stand: Exhibitor) -> tuple:
+    return (not stand.booths, vi_sort_key(stand.booths), vi_sort_key(stand.publisher.name), stand.pk)
+
+
+def zones(event) -> list[str]:
+    """The booth zones of an event's exhibitors, in order; empty when booths have no letters."""
+    found = {
+        booth_zone(booths) for booths in Exhibitor.objects.for_event(event).values_list("booths", flat=True)
+    }
+    return sorted((zone for zone in found if zone), key=vi_sort_key)

@@ -64,6 +64,15 @@ REASONS = {
     "duplicate_sku": _("SKU %(sku)s is already in row %(row)s of this file."),
     "sku_taken": _("SKU %(sku)s belongs to another of your titles: “%(title)s”."),
     "same_title": _("Row %(row)s of this file is already this title (“%(title)s”)."),
+    # Warnings: the row is imported, but the publisher should look twice.
+    "title_changed": _(
+        "ISBN %(isbn)s is already your title “%(old)s”: the file renames it “%(new)s”. "
+        "Check that the ISBN is right."
+    ),
+    "authors_changed": _(
+        "ISBN %(isbn)s: the file changes the authors from “%(old)s” to “%(new)s”. "
+        "Check that the ISBN is right."
+    ),
 }
 
 # Spelled as people write a book's language; folded before lookup. Export writes the first.
@@ -102,11 +111,14 @@ class Row:
     values: dict = field(default_factory=dict)  # field -> clean value, for the file's columns
     raw_isbn: str = ""
     raw_title: str = ""
-    refusal: tuple[str, dict] | None = None
+    refusal: tuple[str, dict] | None = None  # the first error: the row's code
+    # Every error of the row, the first included: a publisher fixes them all in one pass.
+    errors: list[tuple[str, dict]] = field(default_factory=list)
 
     def refuse(self, code: str, **params) -> None:
         if self.refusal is None:
             self.refusal = (code, params)
+        self.errors.append((code, params))
 
     @property
     def isbn(self) -> str:
@@ -130,6 +142,7 @@ def judge_rows(sheet: Sheet) -> list[Row]:
         row = judge_row(sheet, number, values)
         if number in merged_rows:
             row.refusal = ("merged", {"range": merged_rows[number]})
+            row.errors.insert(0, row.refusal)
         if row.refusal is None and row.isbn:
             if row.isbn in first_isbn:
                 row.refuse("duplicate_isbn", isbn=row.isbn, row=first_isbn[row.isbn])
@@ -158,9 +171,10 @@ def judge_row(sheet: Sheet, number: int, values: tuple) -> Row:
 
     row.raw_isbn = _text(cell("isbn"))[:40]
     row.raw_title = _text(cell("title"))[:300]
-    try:
-        for name in sheet.columns:
-            value = cell(name)
+    failed = set()  # fields whose cell was refused: not "missing" as well
+    for name in sheet.columns:
+        value = cell(name)
+        try:
             # A formula is refused rather than its cached result used: files written by
             # programs other than Excel (exports, scripts, some online sheets) carry no cached
             # result, or a stale one, so the number imported could silently be empty or wrong.
@@ -168,13 +182,27 @@ def judge_row(sheet: Sheet, number: int, values: tuple) -> Row:
             if isinstance(value, Formula):
                 raise RowRefused("formula", cell=sheet.cell(number, name), value=str(value)[:60])
             row.values[name] = _clean(name, value, sheet.headers[name])
-        if not row.values.get("title"):
-            raise RowRefused("title_required")
-        if not row.isbn and not row.sku:
-            raise RowRefused("isbn_or_sku_required")
-    except RowRefused as refusal:
-        row.refusal = (refusal.code, refusal.params)
+        except RowRefused as refusal:
+            row.refuse(refusal.code, **refusal.params)
+            failed.add(name)
+    if not row.values.get("title") and "title" not in failed:
+        row.refuse("title_required")
+    if not row.isbn and not row.sku and not failed & {"isbn", "sku"}:
+        row.refuse("isbn_or_sku_required")
+    _check_together(row)
     return row
+
+
+def _check_together(row: Row) -> None:
+    """Rules between the row's own cells, told with the cell errors (a stored value the file
+    leaves out is checked again when the row is planned)."""
+    values = row.values
+    fair, listed = values.get("fair_price"), values.get("list_price")
+    if fair is not None and listed is not None and fair > listed:
+        row.refuse("fair_above_list", fair=fair, list=listed)
+    copies, sold = values.get("copies"), values.get("sold")
+    if copies is not None and sold is not None and sold > copies:
+        row.refuse("sold_exceeds_copies", sold=sold, copies=copies)
 
 
 def _text(value) -> str:

@@ -15,7 +15,9 @@ Guarantees:
 
 The report (StockImport.report, and what ``import_file`` returns) is a dict:
 ``counts`` (rows, create, update, unchanged, refused), ``rows`` (one entry per data row: row,
-isbn, sku, title, action, changes, and for a refused row code, params and reason),
+isbn, sku, title, action; for a title that exists, ``changes`` (field names) and ``diff``
+({field, old, new} per changed field) and ``warnings`` (an ISBN whose title or authors change);
+for a refused row code, params and reason of its first error and ``errors``, all of them),
 ``columns`` (field -> header as written), ``ignored_columns``, ``new_categories``, ``sheet``,
 ``header_row``, ``kind`` and ``filename``.
 """
@@ -38,9 +40,18 @@ from publishers.models import Category, Exhibitor, Publisher, StockImport, Stock
 from publishers.services.bulk import bulk_insert, bulk_update
 from publishers.services.import_rows import Row, RowRefused, judge_rows, reason_text
 from publishers.services.spreadsheet import ImportRefused, Sheet, read_sheet
-from publishers.services.stock_export import export_stock_xlsx
+from publishers.services.stock_export import export_stock_xlsx, refused_rows_xlsx
+from publishers.validators import format_isbn
 
-__all__ = ["ImportRefused", "apply_import", "export_stock_xlsx", "import_file", "reason_text", "stage_import"]
+__all__ = [
+    "ImportRefused",
+    "apply_import",
+    "export_stock_xlsx",
+    "import_file",
+    "reason_text",
+    "refused_rows_xlsx",
+    "stage_import",
+]
 
 log = logging.getLogger(__name__)
 
@@ -253,24 +264,48 @@ def _plan(exhibitor: Exhibitor, rows: list[Row]) -> Plan:
     by_isbn = {title.isbn: title for title in titles if title.isbn}
     by_sku = {title.sku: title for title in titles if title.sku}
     listings = {listing.title_id: listing for listing in StockListing.objects.filter(exhibitor=exhibitor)}
-    slugs = {row.values["category"][0] for row in rows if row.refusal is None and row.values.get("category")}
-    categories = {category.slug: category.pk for category in Category.objects.filter(slug__in=slugs)}
+    # Category names, for "old → new" in the preview: a fair has tens of categories.
+    names = dict(Category.objects.values_list("pk", "name"))
+    categories = {slug: pk for pk, slug in Category.objects.values_list("pk", "slug")}
     matched: dict[int, int] = {}  # title pk -> the row that matched it
     for row in rows:
         if row.refusal is None:
             try:
-                action, changes = _plan_row(plan, row, by_isbn, by_sku, listings, categories, matched)
+                action, diff = _plan_row(plan, row, by_isbn, by_sku, listings, categories, matched, names)
             except RowRefused as refusal:
-                row.refusal = (refusal.code, refusal.params)
+                row.refuse(refusal.code, **refusal.params)
         if row.refusal is not None:
             code, params = row.refusal
             entry = _entry(row, ImportAction.REFUSED)
             entry.update(code=code, params=params, reason=reason_text(code, params))
+            entry["errors"] = [
+                {"code": error, "params": values, "reason": reason_text(error, values)}
+                for error, values in row.errors
+            ]
         else:
             entry = _entry(row, action)
-            entry["changes"] = changes
+            entry["changes"] = [change["field"] for change in diff]
+            entry["diff"] = diff
+            entry["warnings"] = _warnings(row, diff)
         plan.entries.append(entry)
     return plan
+
+
+def _warnings(row: Row, diff: list[dict]) -> list[dict]:
+    """An existing ISBN whose title or authors the file changes: perhaps a wrong ISBN, so the
+    preview says it plainly (the import still does it: a corrected title is a real need)."""
+    warnings = []
+    if row.isbn:
+        for change in diff:
+            if change["field"] in ("title", "authors"):
+                params = {
+                    "isbn": format_isbn(row.isbn),
+                    "old": change["old"] or "",
+                    "new": change["new"] or "",
+                }
+                code = f"{change['field']}_changed"
+                warnings.append({"code": code, "params": params, "reason": reason_text(code, params)})
+    return warnings
 
 
 def _entry(row: Row, action: str) -> dict:
@@ -297,7 +332,9 @@ def _match(row: Row, by_isbn: dict, by_sku: dict) -> Title | None:
     return title
 
 
-def _plan_row(plan, row, by_isbn, by_sku, listings, categories, matched) -> tuple[str, list[str]]:
+def _plan_row(plan, row, by_isbn, by_sku, listings, categories, matched, names) -> tuple[str, list[dict]]:
+    """The row's action and, for an existing title, every field it changes: {field, old, new}
+    with the spreadsheet's field names and values as stored (category by name)."""
     values = row.values
     title = _match(row, by_isbn, by_sku)
     if title is not None:
@@ -344,6 +381,7 @@ def _plan_row(plan, row, by_isbn, by_sku, listings, categories, matched) -> tupl
         raise RowRefused("sold_exceeds_copies", sold=stock["copies_sold"], copies=stock["copies"])
 
     # Decided: from here on the row is good and the objects change.
+    diff: list[dict] = []
     if title is None:
         title = Title(publisher_id=plan.exhibitor.publisher_id, **wanted)
         plan.new_titles.append(title)
@@ -351,6 +389,11 @@ def _plan_row(plan, row, by_isbn, by_sku, listings, categories, matched) -> tupl
     else:
         changes = [attr for attr, value in wanted.items() if getattr(title, attr) != value]
         for attr in changes:
+            old = getattr(title, attr)
+            if attr == "category_id":
+                diff.append(_change(attr, names.get(old), names.get(wanted[attr])))
+            else:
+                diff.append(_change(attr, old, wanted[attr]))
             setattr(title, attr, wanted[attr])
         action = ImportAction.UPDATE
     if new_category is not None:
@@ -358,6 +401,7 @@ def _plan_row(plan, row, by_isbn, by_sku, listings, categories, matched) -> tupl
         plan.pending_categories.append((title, new_category[0]))
         if action != ImportAction.CREATE:
             changes.append("category_id")
+            diff.append(_change("category_id", names.get(title.category_id), new_category[1]))
     if action != ImportAction.CREATE and changes:
         # Once per title: a file naming the same book twice has the later row refused.
         plan.changed_titles.append(title)
@@ -367,17 +411,21 @@ def _plan_row(plan, row, by_isbn, by_sku, listings, categories, matched) -> tupl
         # A dict, not a StockListing: 20,000 model instances cost more than writing them.
         plan.new_listings.append((title, {"exhibitor_id": plan.exhibitor.pk, **stock}))
         if action != ImportAction.CREATE:
-            changes.append("listing")
+            diff.append(_change("listing", None, stock["copies"]))
     else:
         listing_changes = [attr for attr, value in stock.items() if getattr(listing, attr) != value]
         if listing_changes:
             for attr in listing_changes:
+                diff.append(_change(attr, getattr(listing, attr), stock[attr]))
                 setattr(listing, attr, stock[attr])
             plan.changed_listings.append(listing)
-            changes.extend(listing_changes)
-    if action == ImportAction.UPDATE and not changes:
+    if action == ImportAction.UPDATE and not diff:
         action = ImportAction.UNCHANGED
-    return action, [_FIELD_NAMES.get(change, change) for change in changes]
+    return action, diff
+
+
+def _change(attr: str, old, new) -> dict:
+    return {"field": _FIELD_NAMES.get(attr, attr), "old": old, "new": new}
 
 
 # Report names of the changed fields: the spreadsheet's names.
@@ -409,7 +457,7 @@ def _write(plan: Plan, progress: ProgressCallback | None = None) -> None:
         for title, slug in plan.pending_categories:
             title.category_id = ids[slug]
     for title in plan.new_titles:
-        title.search_text = title.build_search_text()  # bulk_create skips Title.save()
+        title.fill_search_fields()  # bulk_create skips Title.save()
     for start in range(0, len(plan.new_titles), BATCH):
         batch = plan.new_titles[start : start + BATCH]
         bulk_insert(Title, batch)
@@ -425,9 +473,9 @@ def _write(plan: Plan, progress: ProgressCallback | None = None) -> None:
             title.pk = by_isbn[title.isbn] if title.isbn else by_sku[title.sku]
     if plan.changed_titles:
         for title in plan.changed_titles:
-            title.search_text = title.build_search_text()
+            title.fill_search_fields()
             title.updated_at = now
-        fields = sorted(plan.title_fields | {"search_text", "updated_at"})
+        fields = sorted(plan.title_fields | {*Title.SEARCH_FIELDS, "updated_at"})
         for start in range(0, len(plan.changed_titles), BATCH):
             batch = plan.changed_titles[start : start + BATCH]
             bulk_update(Title, batch, fields)

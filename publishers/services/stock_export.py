@@ -7,21 +7,22 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from publishers.models import Exhibitor, StockListing
+from publishers.models import Exhibitor, StockImport, StockListing
 from publishers.services.import_rows import EXPORT_LANGUAGE_LABELS
-from publishers.services.spreadsheet import EXPORT_HEADERS
+from publishers.services.spreadsheet import EXPORT_HEADERS, read_sheet
 
 COLUMNS = list(EXPORT_HEADERS)
 WIDTHS = {"title": 45, "authors": 28, "imprint": 24, "isbn": 16, "category": 18, "description": 40}
 
 
 def export_stock_xlsx(*, exhibitor: Exhibitor) -> bytes:
-    """The exhibitor's listings, one row per title, ordered by title."""
+    """The exhibitor's listings, one row per title, in Vietnamese order of the title."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Sách")
     for index, name in enumerate(COLUMNS):
@@ -37,7 +38,7 @@ def export_stock_xlsx(*, exhibitor: Exhibitor) -> bytes:
     listings = (
         StockListing.objects.filter(exhibitor=exhibitor)
         .select_related("title__category")
-        .order_by("title__title", "title__pk")
+        .order_by("title__sort_key", "title__pk")
     )
     for listing in listings.iterator(chunk_size=2000):
         sheet.append([_cell(sheet, _value(listing, name)) for name in COLUMNS])
@@ -76,3 +77,44 @@ def _value(listing: StockListing, name: str):
     value = getattr(title, name)
     # Text stays text (an ISBN written as a number would lose digits in Excel); empty stays empty.
     return value if value not in ("", None) else None
+
+
+def refused_rows_xlsx(*, stock_import: StockImport) -> bytes | None:
+    """The rows an import refused, to fix and upload again: the file's own columns under its own
+    headers, in its order, and a last column with every error of the row. None when the import
+    kept no file or refused no row.
+
+    The errors are the preview's (the report), so the file says what the publisher saw.
+    """
+    errors = {
+        row["row"]: row.get("errors") or [{"reason": row.get("reason", "")}]
+        for row in stock_import.report.get("rows", [])
+        if row.get("action") == "refused"
+    }
+    if not errors or not stock_import.file:
+        return None
+    with stock_import.file.open("rb") as stored:
+        sheet = read_sheet(stored.read())
+    columns = sorted(sheet.columns.items(), key=lambda item: item[1])  # (field, index), file order
+    workbook = Workbook(write_only=True)
+    out_sheet = workbook.create_sheet(sheet.name or "Sách")
+    for position, (name, _index) in enumerate(columns):
+        out_sheet.column_dimensions[_letter(position)].width = WIDTHS.get(name, 12)
+    out_sheet.column_dimensions[_letter(len(columns))].width = 60
+    out_sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for text in [sheet.headers[name] for name, _index in columns] + [_("Errors")]:
+        cell = WriteOnlyCell(out_sheet, value=text)
+        cell.font = bold
+        header.append(cell)
+    out_sheet.append(header)
+    for number, values in sheet.rows:
+        if number not in errors:
+            continue
+        cells = [_cell(out_sheet, values[index] if index < len(values) else None) for _name, index in columns]
+        reasons = "\n".join(error["reason"] for error in errors[number])
+        out_sheet.append([*cells, _cell(out_sheet, reasons)])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -237,6 +237,26 @@ def set_stock(
     return listing
 
 
+def add_sold(*, listing: StockListing, count: int) -> StockListing:
+    """Record ``count`` more copies sold (negative to correct a mistake) on a listing, as booth
+    staff do from their phone after each sale.
+
+    Added to the figure as it is now, under the listing's row lock, so two phones recording
+    sales at the same booth both count. Refuses (TitleError ``sold_exceeds_copies`` or
+    ``copies_invalid``) a result above the copies brought or below zero.
+    """
+    with transaction.atomic():
+        locked = StockListing.objects.select_for_update().get(pk=listing.pk)
+        sold = locked.copies_sold + int(count)
+        if sold < 0:
+            raise TitleError("copies_invalid", field="copies_sold")
+        if sold > locked.copies:
+            raise TitleError("sold_exceeds_copies", sold=sold, copies=locked.copies)
+        locked.copies_sold = sold
+        locked.save(update_fields=["copies_sold", "updated_at"])
+    return locked
+
+
 def remove_listing(*, listing: StockListing) -> bool:
     """Take a title off the exhibitor's stock. Returns True when the listing was deleted.
 

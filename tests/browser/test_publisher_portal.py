@@ -81,7 +81,7 @@ def test_a_publisher_imports_a_spreadsheet_and_the_books_reach_the_catalogue(
 
     phone.locator("#confirm-import").click()
     phone.wait_for_url(f"**/publisher/events/{event.pk}/stock/")
-    assert phone.get_by_role("cell", name="Đường xưa mây trắng", exact=True).is_visible()
+    assert phone.get_by_role("rowheader", name="Đường xưa mây trắng", exact=True).is_visible()
     assert StockListing.objects.filter(exhibitor=exhibitor).count() == 2
     assert_fits_a_phone(phone)
 
@@ -129,16 +129,80 @@ def test_portal_pages_pass_an_accessibility_check_on_a_phone(live_server, phone,
     assert axe_violations(phone) == []
 
 
-def test_the_stock_table_scrolls_inside_its_box_and_is_reachable_by_keyboard(
-    live_server, phone, event, exhibitor
-):
+def test_the_stock_table_hides_nothing_sideways_on_a_phone(live_server, phone, event, exhibitor):
     from tests.publishers.portal_factories import StockListingFactory
 
-    StockListingFactory(exhibitor=exhibitor, title__title="Một cuốn sách có tên rất dài " * 3)
+    long_title = ("Một cuốn sách có tên rất dài " * 3).strip()
+    StockListingFactory(exhibitor=exhibitor, title__title=long_title)
     sign_in(phone, live_server.url)
     phone.goto(f"{live_server.url}/publisher/events/{event.pk}/stock/")
     box = phone.locator(".table-scroll")
-    assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # wider than the phone: scrolls
+    assert box.evaluate("el => el.scrollWidth <= el.clientWidth")  # a card per title: nothing to scroll
     assert_fits_a_phone(phone)
-    box.focus()
-    assert phone.evaluate("document.activeElement.classList.contains('table-scroll')")
+    title = phone.get_by_role("rowheader", name=long_title)
+    assert title.bounding_box()["x"] + title.bounding_box()["width"] <= 360  # wrapped, all on screen
+
+
+def test_booth_staff_record_sales_from_a_phone(live_server, phone, event, exhibitor, tmp_path):
+    """The stock table at 360 px: one card per title, no sideways scroll, tap targets of 44 px,
+    +1 in one tap and a typed figure saved."""
+    from tests.publishers.portal_factories import StockListingFactory
+
+    assert phone.viewport_size["width"] == 360
+    tat_den = StockListingFactory(exhibitor=exhibitor, title__title="Tắt đèn", copies=12, copies_sold=2)
+    StockListingFactory(exhibitor=exhibitor, title__title="Số đỏ", copies=30, copies_sold=0)
+    base = live_server.url
+    sign_in(phone, base)
+    phone.goto(f"{base}/publisher/events/{event.pk}/stock/")
+    assert_fits_a_phone(phone)
+
+    card = phone.locator(f"#listing-{tat_den.pk}")
+    assert card.get_by_role("rowheader").inner_text() == "Tắt đèn"
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360  # the whole card is on screen
+    for control in card.locator("button, a, input[type=number]").all():
+        size = control.bounding_box()
+        name = control.inner_text() or control.get_attribute("name")
+        assert size["width"] >= 44 and size["height"] >= 44, name
+
+    with phone.expect_navigation():
+        card.get_by_role("button", name="Bán thêm một bản: Tắt đèn").tap()
+    assert phone.get_by_text("“Tắt đèn”: đã bán 3 trên 12 bản.").is_visible()
+    tat_den.refresh_from_db()
+    assert tat_den.copies_sold == 3
+
+    field = phone.get_by_label("Số bản đã bán: Tắt đèn")
+    field.fill("9")
+    with phone.expect_navigation():
+        phone.locator(f"#listing-{tat_den.pk}").get_by_role("button", name="Lưu").tap()
+    tat_den.refresh_from_db()
+    assert tat_den.copies_sold == 9
+    assert phone.get_by_label("Số bản đã bán: Tắt đèn").input_value() == "9"
+    assert phone.locator(f"#listing-{tat_den.pk}").get_by_text("3", exact=True).is_visible()  # 3 left
+    assert_fits_a_phone(phone)
+    phone.screenshot(path=str(tmp_path / "stock-360.png"))
+    assert phone.errors == []
+
+
+def test_exhibitors_and_catalogue_searches_on_a_phone(live_server, phone, event, exhibitor):
+    """A visitor filters the exhibitors and sees why a book matched; both pages pass axe-core."""
+    from publishers.enums import OrganisationType
+    from tests.publishers.catalogue_data import book, category, publisher
+    from tests.publishers.catalogue_data import exhibitor as stand
+
+    stand(event, publisher("Nhà sách Fahasa", kind=OrganisationType.BOOKSHOP), "C2")
+    book(exhibitor, "Dế Mèn phiêu lưu ký", authors="Tô Hoài", category=category("Văn học"))
+    base = live_server.url
+    phone.goto(f"{base}/events/{event.pk}/exhibitors/")
+    phone.get_by_label("Loại").select_option("bookshop")
+    with phone.expect_navigation():
+        phone.locator("main form[role=search] button[type=submit]").click()
+    assert phone.locator(".exhibitor__name").all_inner_texts() == ["Nhà sách Fahasa"]
+    assert axe_violations(phone) == []
+    assert_fits_a_phone(phone)
+
+    phone.goto(f"{base}/events/{event.pk}/catalogue/?q=van+hoc")
+    assert phone.locator(".book__matched").inner_text() == "Tìm thấy ở thể loại: Văn học"
+    assert axe_violations(phone) == []
+    assert_fits_a_phone(phone)
+    assert phone.errors == []

@@ -54,6 +54,7 @@ def test_search_answers_the_documented_shape(client, event, stand):
                 "fair_price": 85_000,  # the list price less the fair discount
                 "list_price": 100_000,
                 "copies_available": 100,
+                "matched": {"field": "authors", "label": "tác giả", "value": "Nguyễn Nhật Ánh"},
             }
         ],
     }
@@ -133,4 +134,5 @@ def test_documented_in_the_openapi_schema(client, db):
         "fair_price",
         "list_price",
         "copies_available",
+        "matched",
     } <= set(item)

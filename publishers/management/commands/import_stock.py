@@ -60,7 +60,8 @@ class Command(BaseCommand):
         for row in report["rows"]:
             if row["action"] == "refused":
                 label = row["isbn"] or row["sku"] or row["title"]
-                reason = reason_text(row["code"], row["params"])
+                # Every error of the row, as the portal's preview lists them.
+                reason = "; ".join(reason_text(e["code"], e["params"]) for e in row.get("errors") or [row])
                 line = _("row %(row)s: %(book)s: %(reason)s") % {
                     "row": row["row"],
                     "book": label,
