@@ -9,6 +9,7 @@ with a UTF-8 byte-order mark, without which Excel reads UTF-8 as the local code 
 """
 
 import datetime as dt
+import re
 
 from django.db import models
 from django.utils import timezone
@@ -25,6 +26,21 @@ BOM = "\ufeff"
 # Written as text in CSV files: Excel in a Vietnamese locale reads day/month/year.
 CSV_DATETIME = "%d/%m/%Y %H:%M"
 CSV_DATE = "%d/%m/%Y"
+
+
+# A cell that starts like a formula is a formula to Excel and LibreOffice, in CSV files (and in
+# XLSX cells written without a type): =HYPERLINK(...) can leak the row, =cmd|... can run a
+# program. Prefixed with an apostrophe, it is shown as the text it is.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Control characters are refused at the edge, but rows stored before that must still export:
+# openpyxl refuses them (the whole download would fail).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def safe_text(value: str) -> str:
+    """Text as it may go into any spreadsheet cell: no control characters, never a formula."""
+    value = CONTROL_CHARACTERS.sub("", value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def cell(value, export_format: str):
@@ -44,8 +60,8 @@ def cell(value, export_format: str):
     if isinstance(value, list | tuple):
         return ", ".join(force_str(v) for v in value)
     if isinstance(value, Promise | models.Model) or not isinstance(value, str):
-        return force_str(value)
-    return value
+        return safe_text(force_str(value))
+    return safe_text(value)
 
 
 def display_value(item, path: str):

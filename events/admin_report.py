@@ -20,6 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from bookday.exports import safe_text
 from events.models import EventPage
 from events.permissions import is_organiser
 from events.services import stats
@@ -95,7 +96,8 @@ class EventReportView(OrganisersOnly, SpreadsheetExportMixin, WagtailAdminTempla
     def preprocess_field_value(self, field, value, export_format):
         if isinstance(value, Percent):  # a number in XLSX (formatted below), as written in CSV
             return float(value) if export_format == self.FORMAT_XLSX else cell_text(value)
-        return super().preprocess_field_value(field, value, export_format)
+        value = super().preprocess_field_value(field, value, export_format)
+        return safe_text(value) if isinstance(value, str) else value  # names typed by publishers
 
     def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
         # Excel shows these with the reader's own separators ("1.648.993" in Vietnamese).

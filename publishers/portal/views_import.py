@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from openpyxl import load_workbook
 
+from bookday.exports import safe_text
 from home.templatetags.bookday import vnd
 from publishers.enums import ImportAction, ImportStatus, Language
 from publishers.models import StockImport
@@ -222,7 +223,9 @@ def stock_csv(*, exhibitor) -> str:
     out.write("\ufeff")
     writer = csv.writer(out)
     for row in workbook.active.iter_rows(values_only=True):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(
+            ["" if value is None else safe_text(value) if isinstance(value, str) else value for value in row]
+        )
     workbook.close()
     return out.getvalue()
 

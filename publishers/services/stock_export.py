@@ -13,6 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from bookday.exports import CONTROL_CHARACTERS
 from publishers.models import Exhibitor, StockImport, StockListing
 from publishers.services.import_rows import EXPORT_LANGUAGE_LABELS
 from publishers.services.spreadsheet import EXPORT_HEADERS, read_sheet
@@ -52,6 +53,8 @@ def _letter(index: int) -> str:
 
 
 def _cell(sheet, value):
+    if isinstance(value, str):
+        value = CONTROL_CHARACTERS.sub("", value)  # stored before control characters were refused
     if isinstance(value, str) and value.startswith("="):
         # Text that looks like a formula stays text: Excel must not evaluate what a user typed.
         cell = WriteOnlyCell(sheet, value=value)
