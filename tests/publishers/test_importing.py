@@ -347,6 +347,11 @@ REFUSALS = [
     ("over-long authors", {"Tác giả": "Nguyễn Văn A, " * 30}, "too_long"),
     ("no isbn and no sku", {"ISBN": None}, "isbn_or_sku_required"),
     ("formula", {"Giá bán": "=G2*0.85"}, "formula"),
+    # Text that a spreadsheet would run as a formula once exported: refused like "=".
+    ("formula-like plus", {"Tên sách": "+cmd|' /C calc'!A0"}, "formula_like"),
+    ("formula-like minus", {"Tác giả": "-2+3+cmd|' /C calc'!A0"}, "formula_like"),
+    ("formula-like at", {"Thể loại": "@SUM(1+9)*cmd|' /C calc'!A0"}, "formula_like"),
+    ("formula-like tab", {"Tên sách": "\t=1+1"}, "formula_like"),
 ]
 
 
