@@ -160,3 +160,18 @@ def test_exports_neutralise_formulas_and_survive_control_characters(admin_client
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert not any(cell.data_type == "f" for cell in cells)  # no formula in the workbook
     assert "TruongABC" in [cell.value for cell in cells]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?publisher=khong-co&q=van",
+        "?category=khong-co&q=van",
+        "?page=99999999999999999999",
+        "?page=9223372036854775808&q=a",
+    ],
+)
+def test_the_catalogue_answers_odd_queries_without_a_server_error(client, event, query):
+    assert client.get(f"/events/{event.pk}/catalogue/{query}").status_code == 200
+    answer = client.get(f"/api/v1/events/{event.pk}/catalogue/{query}")
+    assert answer.status_code in (200, 422) and answer.json().get("code", "ok") in ("ok", "invalid")

@@ -12,6 +12,7 @@ alphabetical order (the stored ``sort_key``, bookday.text.vi_sort_key).
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import BooleanField, Count, Expression, IntegerField, Q, QuerySet, Subquery
@@ -249,6 +250,9 @@ class Results:
         return self.page.paginator.num_pages
 
 
+MAX_PAGE = 100_000  # 2.4 million listings at PER_PAGE: more than any fair shows
+
+
 def search_page(
     event,
     *,
@@ -270,6 +274,10 @@ def search_page(
         if not lenient:
             raise CatalogueError("page_invalid") from None
         wanted = 1
+    if wanted > MAX_PAGE:  # past any catalogue, and past what a database offset can hold
+        if not lenient:
+            raise CatalogueError("page_invalid")
+        wanted = MAX_PAGE
     ids = None
     if terms and wanted >= 1:
         ids, total = _matches(listings, offset=(wanted - 1) * per_page, limit=per_page)
@@ -355,7 +363,10 @@ def _matches(listings: QuerySet[StockListing], *, offset: int, limit: int) -> tu
     takes seconds for a word whose first match in title order is far down ("tiếng": the titles
     "Tiếng Anh ..." sort near the end). ``None`` for the count when the page has no row.
     """
-    sql, params = listings.order_by().values_list("pk", "match_rank", "sort_key").query.sql_with_params()
+    try:
+        sql, params = listings.order_by().values_list("pk", "match_rank", "sort_key").query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an unknown publisher or category)
+        return [], 0
     fence = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         cursor.execute(
