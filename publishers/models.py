@@ -34,11 +34,15 @@ class Publisher(models.Model):
     logo = models.ImageField(_("logo"), upload_to="publishers/logos/", blank=True)
     description = models.TextField(_("description"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The name in Vietnamese alphabetical order (bookday.text.vi_sort_key), kept on every save.
+    # (Nullable only so that SQLite adds the column without rebuilding the table, which its
+    # catalogue triggers forbid; every row has a key.)
+    sort_key = models.CharField(max_length=200, editable=False, null=True, db_index=True)
 
     class Meta:
         verbose_name = _("publisher")
         verbose_name_plural = _("publishers")
-        ordering = ["name"]
+        ordering = ["sort_key", "pk"]
 
     def __str__(self):
         return self.name
@@ -46,6 +50,9 @@ class Publisher(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self.name)
+        self.sort_key = vi_sort_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
         super().save(*args, **kwargs)
 
 
@@ -188,6 +195,8 @@ class Exhibitor(models.Model):
         related_name="exhibitor",
     )
     booths = models.CharField(_("booth numbers"), max_length=60, blank=True)
+    # Booths in natural order (A2 before A10), those without a booth last; kept on every save.
+    booth_key = models.CharField(max_length=200, editable=False, null=True)  # null: see Publisher
     approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
 
     objects = ExhibitorQuerySet.as_manager()
@@ -195,13 +204,24 @@ class Exhibitor(models.Model):
     class Meta:
         verbose_name = _("exhibitor")
         verbose_name_plural = _("exhibitors")
-        ordering = ["booths", "publisher__name"]
+        ordering = ["booth_key", "publisher__sort_key", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["event", "publisher"], name="unique_exhibitor_per_event")
         ]
 
     def __str__(self):
         return f"{self.publisher.name} ({self.booths})" if self.booths else self.publisher.name
+
+    def save(self, *args, **kwargs):
+        self.booth_key = booth_key(self.booths)
+        if kwargs.get("update_fields") is not None and "booths" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "booth_key"}
+        super().save(*args, **kwargs)
+
+
+def booth_key(booths: str) -> str:
+    """Natural order of booth numbers; an exhibitor without a booth sorts after every booth."""
+    return vi_sort_key(booths) if booths else "\uffff"
 
 
 class Category(models.Model):

@@ -256,7 +256,7 @@ class PublisherViewSet(NoAddOrDelete, ModelViewSet):
     search_fields = ["name", "tax_code", "email", "contact_name"]
     list_filter = ["kind"]
     list_display = [
-        "name",
+        Column("name", label=gettext_lazy("organisation name"), sort_key="sort_key"),
         "kind",
         Column("tax_code", label=gettext_lazy("Tax code"), accessor=lambda p: format_tax_code(p.tax_code)),
         "contact_name",
@@ -301,8 +301,13 @@ class ExhibitorViewSet(NoAddOrDelete, ModelViewSet):
     search_fields = ["publisher__name", "booths"]
     list_filter = ["event"]
     list_display = [
-        Column("publisher", label=gettext_lazy("Publisher"), accessor="publisher.name"),
-        "booths",
+        Column(
+            "publisher",
+            label=gettext_lazy("Publisher"),
+            accessor="publisher.name",
+            sort_key="publisher__sort_key",
+        ),
+        Column("booths", label=gettext_lazy("booth numbers"), sort_key="booth_key"),
         "event",
         "approved_at",
     ]

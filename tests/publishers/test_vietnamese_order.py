@@ -117,3 +117,23 @@ def test_portal_stock_and_titles_in_vietnamese_order(client, event):
     assert html.index(">Bạn<") < html.index(">Biệt<") < html.index(">tập 3<") < html.index(">Tập 10<")
     titles = client.get(reverse("publisher_titles"))
     assert [item.title for item in titles.context["page_obj"]] == ["Bạn", "Biệt", "tập 3", "Tập 10"]
+
+
+def test_the_admin_lists_publishers_and_booths_in_vietnamese_order(admin_client, event):
+    from publishers.models import Exhibitor, Publisher
+
+    names = ["Nhà sách Biệt Thự", "NXB Bạn Đọc", "Công ty Ăn Uống", "Đông A"]
+    for n, name in enumerate(names):
+        publisher = Publisher.objects.create(
+            name=name,
+            kind="publishing_house",
+            tax_code=f"01001091{n:02d}",
+            contact_name="A",
+            email=f"a{n}@example.vn",
+            phone="+842439434730",
+        )
+        Exhibitor.objects.create(event=event, publisher=publisher, booths=["A10", "A2", "", "B1"][n])
+    html = admin_client.get("/admin/publishers/").content.decode()
+    shown = sorted(names, key=html.index)
+    assert shown == ["Công ty Ăn Uống", "Đông A", "Nhà sách Biệt Thự", "NXB Bạn Đọc"]
+    assert list(Exhibitor.objects.values_list("booths", flat=True)) == ["A2", "A10", "B1", ""]
