@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 import python_calamine
 from openpyxl.utils import get_column_letter
 
+from publishers.services import spreadsheet_limits
 from publishers.services.import_refused import ImportRefused, thousands
-from publishers.services.spreadsheet_limits import LIMITS, Deadline, SheetScan, inspect_zip
+from publishers.services.spreadsheet_limits import Deadline, SheetScan, inspect_zip
 from publishers.validators import header_key
 
 __all__ = [
@@ -210,8 +211,8 @@ def _read_workbook(
             _check_size(grid)
             scan = (scans or {}).get(meta.name)
             rows = _grid_rows(grid, deadline)
-            first = list(itertools.islice((row for row in rows if not is_blank(row[1])), HEADER_SEARCH_ROWS))
-            found = _find_header(first)
+            first = _head(rows)
+            found = _find_header([row for row in first if not is_blank(row[1])])
             if found is None:
                 continue
             number_, columns, headers, ignored = found
@@ -227,18 +228,29 @@ def _read_workbook(
     raise ImportRefused("no_header", rows=HEADER_SEARCH_ROWS)
 
 
+def _head(rows: Iterator[tuple[int, tuple]]) -> list[tuple[int, tuple]]:
+    """The rows up to the HEADER_SEARCH_ROWS-th that is not blank (blank ones kept: they count)."""
+    head, filled = [], 0
+    for row in rows:
+        head.append(row)
+        filled += not is_blank(row[1])
+        if filled == HEADER_SEARCH_ROWS:
+            break
+    return head
+
+
 def _unreadable(error: Exception) -> ImportRefused:
     return ImportRefused("unreadable", detail=str(error)[:200] or type(error).__name__)
 
 
 def _check_size(grid) -> None:
     """The bounds of spreadsheet_limits, for an .xls sheet (a zipped one was checked before)."""
-    if grid.width > LIMITS.columns:
-        raise ImportRefused("too_many_columns", limit=get_column_letter(LIMITS.columns))
-    if grid.height > LIMITS.sheet_rows:
-        raise ImportRefused("too_many_blank_rows", limit=thousands(LIMITS.sheet_rows))
-    if grid.height * grid.width > LIMITS.cells:
-        raise ImportRefused("too_many_cells", limit=thousands(LIMITS.cells))
+    if grid.width > spreadsheet_limits.LIMITS.columns:
+        raise ImportRefused("too_many_columns", limit=get_column_letter(spreadsheet_limits.LIMITS.columns))
+    if grid.height > spreadsheet_limits.LIMITS.sheet_rows:
+        raise ImportRefused("too_many_blank_rows", limit=thousands(spreadsheet_limits.LIMITS.sheet_rows))
+    if grid.height * grid.width > spreadsheet_limits.LIMITS.cells:
+        raise ImportRefused("too_many_cells", limit=thousands(spreadsheet_limits.LIMITS.cells))
 
 
 def _grid_rows(grid, deadline: Deadline) -> Iterator[tuple[int, tuple]]:
@@ -323,17 +335,21 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_rows(text: str, delimiter: str, deadline: Deadline | None = None) -> Iterator[tuple[int, tuple]]:
+    """Records as (row number, values); without ``deadline`` (the first rows, to find the
+    headers with each delimiter) fields beyond the last column read are dropped, not refused."""
     # Row numbers count records, as Excel numbers them when it opens the file.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     for number_, values in enumerate(reader, start=1):
-        if number_ > LIMITS.sheet_rows:
-            raise ImportRefused("too_many_blank_rows", limit=thousands(LIMITS.sheet_rows))
+        if number_ > spreadsheet_limits.LIMITS.sheet_rows:
+            raise ImportRefused("too_many_blank_rows", limit=thousands(spreadsheet_limits.LIMITS.sheet_rows))
         if deadline is not None and number_ % CHECK_EVERY == 0:
             deadline.check()
-        if len(values) > LIMITS.columns:
-            if not is_blank(values[LIMITS.columns :]):
-                raise ImportRefused("too_many_columns", limit=get_column_letter(LIMITS.columns))
-            values = values[: LIMITS.columns]
+        if len(values) > spreadsheet_limits.LIMITS.columns:
+            if deadline is not None and not is_blank(values[spreadsheet_limits.LIMITS.columns :]):
+                raise ImportRefused(
+                    "too_many_columns", limit=get_column_letter(spreadsheet_limits.LIMITS.columns)
+                )
+            values = values[: spreadsheet_limits.LIMITS.columns]
         yield number_, tuple(Formula(v) if v.startswith("=") else v for v in values)
 
 
@@ -345,7 +361,7 @@ def _read_csv(text: str, max_rows, progress, deadline: Deadline) -> Sheet:
     for delimiter in (",", ";", "\t"):
         try:
             first = list(itertools.islice(_csv_rows(head, delimiter), HEADER_SEARCH_ROWS))
-        except (csv.Error, ImportRefused):
+        except csv.Error:
             continue
         found = _find_header(first)
         if found and (best is None or len(found[1]) > len(best[1][1])):

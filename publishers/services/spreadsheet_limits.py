@@ -58,9 +58,9 @@ clock = time.monotonic  # the tests replace it: no test waits on the wall clock
 
 
 class Deadline:
-    def __init__(self, seconds: float = LIMITS.seconds):
-        self.seconds = seconds
-        self.end = clock() + seconds
+    def __init__(self, seconds: float | None = None):
+        self.seconds = LIMITS.seconds if seconds is None else seconds
+        self.end = clock() + self.seconds
 
     def check(self) -> None:
         if clock() > self.end:
@@ -83,10 +83,11 @@ class Scan:
     sheets: dict[str, SheetScan] = field(default_factory=dict)  # by sheet name
 
 
-def inspect_zip(data: bytes, deadline: Deadline, limits: Limits = LIMITS) -> Scan:
+def inspect_zip(data: bytes, deadline: Deadline, limits: Limits | None = None) -> Scan:
     """Refuse (ImportRefused) a zipped workbook that would cost more than ``limits``; else what
     its sheets hold beyond values. Reads each entry once, in chunks, and never more than
     ``limits.unpacked_bytes`` in all, whatever the archive's directory claims."""
+    limits = limits or LIMITS
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as error:
