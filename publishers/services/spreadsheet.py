@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from publishers.services import spreadsheet_limits
 from publishers.services.import_refused import ImportRefused, thousands
-from publishers.services.spreadsheet_limits import Deadline, SheetScan, inspect_zip
+from publishers.services.spreadsheet_limits import Deadline, SheetScan, inspect_xls, inspect_zip
 from publishers.validators import header_key
 
 __all__ = [
@@ -121,7 +121,8 @@ def read_sheet(data: bytes, *, max_rows: int | None = None, progress: Progress |
         scan = inspect_zip(data, deadline)
         sheet = _read_workbook(data, scan.kind, scan.sheets, max_rows, progress, deadline)
     elif data[:8] == OLE_SIGNATURE:
-        sheet = _read_workbook(data, "xls", None, max_rows, progress, deadline)
+        scans = inspect_xls(data, deadline)
+        sheet = _read_workbook(data, "xls", scans, max_rows, progress, deadline)
     else:
         sheet = _read_csv(_decode(data), max_rows, progress, deadline)
     if not sheet.rows:
@@ -222,7 +223,7 @@ def _read_workbook(
             if scan is not None and scan.formulas:
                 read = _with_formulas(read, scan.formulas, columns)
             _collect(sheet, read, max_rows, progress, max(grid.height - number_, 0))
-            merged = scan.merged if scan is not None else _calamine_merged(grid)
+            merged = _calamine_merged(grid) if kind == "xls" or scan is None else scan.merged
             sheet.merged = _merged_data_ranges(merged, sheet)
             return sheet
     raise ImportRefused("no_header", rows=HEADER_SEARCH_ROWS)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -416,3 +417,110 @@ class _OdsContent(_Part):
         elif local == "table-row":
             self.row += self.row_repeat
             self.row_repeat = 1
+
+
+# --- XLS (Excel 97-2003) ----------------------------------------------------------------------
+
+_FREE, _END_OF_CHAIN = 0xFFFFFFFF, 0xFFFFFFFE
+# BIFF records of a cell holding something: (first row, first column) begin their data.
+_CELLS = {0x0006, 0x0203, 0x00FD, 0x027E, 0x0205, 0x0204, 0x00D6}
+_MULRK, _FORMULA, _BOF, _BOUNDSHEET = 0x00BD, 0x0006, 0x0809, 0x0085
+
+
+def inspect_xls(data: bytes, deadline: Deadline, limits: Limits | None = None) -> dict[str, SheetScan]:
+    """The same bounds for an .xls file, whose cells calamine also reads into one grid; and its
+    formula cells by sheet name (their text is not kept: "=…")."""
+    limits = limits or LIMITS
+    try:
+        stream = _workbook_stream(data)
+    except (IndexError, ValueError, struct.error) as error:
+        raise ImportRefused("unreadable", detail=f"xls: {error}"[:200]) from error
+    names: dict[int, str] = {}  # the offset of a sheet's BOF record -> its name
+    sheets: dict[str, SheetScan] = {}
+    scan = area = None
+    offset, count = 0, 0
+    while offset + 4 <= len(stream):
+        kind, size = struct.unpack_from("<HH", stream, offset)
+        body = stream[offset + 4 : offset + 4 + size]
+        count += 1
+        if count % 10_000 == 0:
+            deadline.check()
+        if kind == _BOUNDSHEET and size >= 8:
+            position, length, flags = struct.unpack_from("<IxxBB", body)
+            raw = body[8 : 8 + length * (2 if flags & 1 else 1)]
+            names[position] = raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")
+        elif kind == _BOF and offset in names:
+            scan, area = SheetScan(), _Area()
+            sheets[names[offset]] = scan
+        elif scan is not None and size >= 4 and (kind in _CELLS or kind == _MULRK):
+            row, column = struct.unpack_from("<HH", body)
+            last = struct.unpack_from("<H", body, size - 2)[0] if kind == _MULRK else column
+            if last + 1 > limits.columns:
+                raise ImportRefused("too_many_columns", limit=_column_letter(limits.columns))
+            area.extend(range(row + 1, row + 2), range(column + 1, last + 2), limits)
+            if kind == _FORMULA:
+                scan.formulas[(row + 1, column + 1)] = "=…"
+        offset += 4 + size
+    return sheets
+
+
+def _workbook_stream(data: bytes) -> bytes:
+    """The "Workbook" stream of an OLE compound file (how .xls files are stored)."""
+    shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+    if not 7 <= shift <= 16 or mini_shift >= shift:
+        raise ValueError("sector size")
+    size = 1 << shift
+    directory_start, mini_cutoff, mini_fat_start = struct.unpack_from("<I4xII", data, 0x30)
+    difat_start, difat_count = struct.unpack_from("<II", data, 0x44)
+    sectors = max(0, (len(data) - size) // size)
+
+    def sector(number: int) -> bytes:
+        if number >= sectors:
+            raise ValueError("sector out of the file")
+        return data[(number + 1) * size : (number + 2) * size]
+
+    fat_sectors = [n for n in struct.unpack_from("<109I", data, 0x4C) if n < _END_OF_CHAIN]
+    next_difat = difat_start
+    for _n in range(min(difat_count, sectors)):
+        if next_difat >= _END_OF_CHAIN:
+            break
+        entries = struct.unpack(f"<{size // 4}I", sector(next_difat))
+        fat_sectors.extend(n for n in entries[:-1] if n < _END_OF_CHAIN)
+        next_difat = entries[-1]
+    fat = []
+    for number in fat_sectors[: sectors + 1]:
+        fat.extend(struct.unpack(f"<{size // 4}I", sector(number)))
+
+    def chain(start: int, table: list[int], limit: int) -> list[int]:
+        found = []
+        while start < _END_OF_CHAIN and len(found) <= limit:
+            found.append(start)
+            start = table[start] if start < len(table) else _END_OF_CHAIN
+        if len(found) > limit:
+            raise ValueError("a sector chain loops")
+        return found
+
+    directory = b"".join(sector(n) for n in chain(directory_start, fat, sectors))
+    entries = {}
+    root = None
+    for at in range(0, len(directory) - 127, 128):
+        length, kind = struct.unpack_from("<HB", directory, at + 0x40)
+        name = directory[at : at + max(0, min(length, 64) - 2)].decode("utf-16-le", "replace")
+        start, stream_size = struct.unpack_from("<II", directory, at + 0x74)
+        if kind == 5:
+            root = (start, stream_size)
+        elif kind == 2:
+            entries[name] = (start, stream_size)
+    start, stream_size = entries.get("Workbook") or entries.get("Book") or (None, 0)
+    if start is None or stream_size > len(data):
+        raise ValueError("no Workbook stream")
+    if stream_size >= mini_cutoff:
+        return b"".join(sector(n) for n in chain(start, fat, sectors))[:stream_size]
+    # A small stream lives in the mini stream, in 64-byte sectors of the root entry's stream.
+    mini_size = 1 << mini_shift
+    mini_fat = []
+    for number in chain(mini_fat_start, fat, sectors):
+        mini_fat.extend(struct.unpack(f"<{size // 4}I", sector(number)))
+    mini_stream = b"".join(sector(n) for n in chain(root[0], fat, sectors)) if root else b""
+    parts = chain(start, mini_fat, len(mini_stream) // mini_size)
+    return b"".join(mini_stream[n * mini_size : (n + 1) * mini_size] for n in parts)[:stream_size]

@@ -199,3 +199,21 @@ def test_an_old_xls_file(event):
         "Nguyễn Nhật Ánh",
         100000,
     )
+
+
+def _xls_with_a_number_moved(row: int, column: int) -> bytes:
+    """The .xls fixture with its first number cell moved (an RK record: type 0x027E, 10 bytes)."""
+    data = bytearray((FILES_DIR / "danh-muc-sach.xls").read_bytes())
+    at = data.index(b"\x7e\x02\x0a\x00") + 4
+    data[at : at + 4] = row.to_bytes(2, "little") + column.to_bytes(2, "little")
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "code"),
+    [(3, 200, "too_many_columns"), (60_000, 99, "too_many_cells")],
+    ids=["column GS", "a grid of 6 million cells"],
+)
+def test_an_xls_file_is_bounded_before_calamine_reads_it(row, column, code):
+    assert read_sheet(_xls_with_a_number_moved(3, 0)).rows  # the record found is a cell of the list
+    assert refused(_xls_with_a_number_moved(row, column)) == code
