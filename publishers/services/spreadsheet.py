@@ -174,7 +174,7 @@ def is_blank(values) -> bool:
 
 
 def _collect(sheet: Sheet, rows: Iterator[tuple[int, tuple]], max_rows, progress, estimate: int) -> None:
-    blank = 0  # blank rows since the last book: they count once a book follows them
+    blank = 0  # blank rows so far; they count once a book follows them (trailing ones cost nothing)
     for number_, values in rows:
         if is_blank(values):
             blank += 1
