@@ -30,7 +30,9 @@ INTRO = f"""\
 What reading a stock file costs (`publishers.services.spreadsheet.read_sheet`), for the attack
 files of issue 13 (built by `tests/publishers/attack_files.py`) and for legitimate 20,000-row
 files. Each row is one fresh process: wall seconds, and peak resident memory above what the
-process held before reading. "Old" is the hand-written reader on openpyxl's internals (commit
+process held before reading (in brackets: the whole process's peak, Django included; about
+30 MB of every figure is the high-water mark Django's start-up left). "Old"
+is the hand-written reader on openpyxl's internals (commit
 {OLD_COMMIT}), run with its address space capped at 3 GB and a 60 s timeout; the attacks it
 took minutes or gigabytes on are not run against it again (issue 13 has the numbers measured on
 the demo: 4.3 GB for the column ZZZZZZZZZ, 234 s and 2.5 GB for 26 million shared strings).
@@ -46,13 +48,17 @@ if reader == "old":
     source = subprocess.run(["git", "show", sys.argv[3] + ":publishers/services/spreadsheet.py"],
                             capture_output=True, text=True, check=True).stdout
     module = types.ModuleType("old_spreadsheet")
+    sys.modules["old_spreadsheet"] = module  # its dataclasses look themselves up there
     exec(compile(source, "old_spreadsheet.py", "exec"), module.__dict__)
     read_sheet = module.read_sheet
     resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[4]), int(sys.argv[4])))
 else:
     from publishers.services.spreadsheet import read_sheet
 data = open(sys.argv[2], "rb").read()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def resident_kb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+before = resident_kb()  # now, not the peak of Django's start-up
 started = time.perf_counter()
 try:
     sheet = read_sheet(data, max_rows=20_000)
@@ -63,7 +69,8 @@ except Exception as error:
     outcome = getattr(error, "code", None) or type(error).__name__
 seconds = time.perf_counter() - started
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_mb": (peak - before) / 1024, "outcome": outcome}))
+result = {"seconds": seconds, "peak_mb": (peak - before) / 1024, "process_mb": peak / 1024}
+print(json.dumps({**result, "outcome": outcome}))
 """
 
 
@@ -89,16 +96,14 @@ def _files(workdir: Path) -> list[tuple[str, Path, bool]]:
     build_xlsx(legit)
     add("legitimate: 20,000 rows, 9 columns (XLSX)", legit.read_bytes(), old=True)
     add("legitimate: 20,000 rows with a 400-character description (XLSX)", _described(workdir), old=True)
+    add("legitimate: 20,000 rows (CSV)", _as_csv(legit), old=True)
     add("column ZZZZZZZZZ (4.9 KB in the demo)", attack_files.far_column(), old=True)
-    add("cells up to CV20000: a grid of 2 million", attack_files.wide_and_tall())
+    add("cells up to CV20000: a grid of 2 million", attack_files.wide_and_tall(), old=True)
     add("26 million shared strings (1 MB in the demo)", attack_files.shared_strings(26_000_000))
-    add(
-        "1,001 different shared strings, limit lowered in the tests",
-        attack_files.distinct_shared_strings(1001),
-    )
     add("ten million blank rows (92 KB in the demo)", attack_files.blank_rows(10_000_000), old=True)
+    add("one million blank rows", attack_files.blank_rows(1_000_000), old=True)
     add("150,000 blank rows", attack_files.blank_rows(150_000), old=True)
-    add("a value ten million rows down", attack_files.far_row(10_000_000))
+    add("a value ten million rows down", attack_files.far_row(10_000_000), old=True)
     add("zip bomb: 501 MB of spaces", attack_files.zip_bomb())
     add("ODS: one value repeated 16,384 x 1,000,000", attack_files.ods_repeated(1_000_000, 16_384))
     add("ODS: one value repeated 100 x 90,000", attack_files.ods_repeated(90_000, 100))
@@ -106,6 +111,17 @@ def _files(workdir: Path) -> list[tuple[str, Path, bool]]:
     add("CSV with a NUL after the first 4 KB", attack_files.csv_with_nul(), old=True)
     add("malformed UTF-16", attack_files.malformed_utf16(), old=True)
     return made
+
+
+def _as_csv(path: Path) -> bytes:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    out = io.StringIO()
+    csv.writer(out).writerows(load_workbook(path, read_only=True).active.iter_rows(values_only=True))
+    return out.getvalue().encode()
 
 
 def _described(workdir: Path) -> bytes:
@@ -168,7 +184,16 @@ def run(options: argparse.Namespace) -> report.Section:
                     *(_cells(before) if before else ["", "", "not run"]),
                 ]
             )
-    headers = ["File", "KB", "Seconds", "Peak MB", "Outcome", "Old: seconds", "Old: peak MB", "Old: outcome"]
+    headers = [
+        "File",
+        "KB",
+        "Seconds",
+        "Peak MB (process)",
+        "Outcome",
+        "Old: seconds",
+        "Old: peak MB",
+        "Old: outcome",
+    ]
     machine = report.machine_info()
     body = "\n".join(
         [
@@ -184,5 +209,7 @@ def run(options: argparse.Namespace) -> report.Section:
 
 
 def _cells(result: dict) -> list[str]:
-    peak = "" if result["peak_mb"] is None else f"{result['peak_mb']:,.0f}"
+    if result["peak_mb"] is None:
+        return [f"{result['seconds']:.2f}", "", f"`{result['outcome']}`"]
+    peak = f"{result['peak_mb']:,.0f} ({result['process_mb']:,.0f})"
     return [f"{result['seconds']:.2f}", peak, f"`{result['outcome']}`"]

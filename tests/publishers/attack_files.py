@@ -50,6 +50,10 @@ _SHEET_HEAD = (
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
 )
 _SHEET_TAIL = "</sheetData></worksheet>"
+_SST_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
 
 
 def _column(index: int) -> str:
@@ -75,7 +79,8 @@ def row_xml(number: int, values, first_column: int = 1) -> str:
 
 def workbook(sheet_rows, strings=None) -> bytes:
     """An XLSX written by hand: ``sheet_rows`` is an iterable of <row> XML strings (streamed
-    into the archive, so millions cost little), ``strings`` of <si> XML strings."""
+    into the archive, so millions cost little), ``strings`` of <si> XML strings. The old
+    reader (openpyxl's internals) reads it too, for the benchmark's baseline."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
@@ -83,9 +88,8 @@ def workbook(sheet_rows, strings=None) -> bytes:
         archive.writestr("xl/workbook.xml", _WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         _stream(archive, "xl/worksheets/sheet1.xml", _SHEET_HEAD, sheet_rows, _SHEET_TAIL)
-        if strings is not None:
-            head = '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            _stream(archive, "xl/sharedStrings.xml", head, strings, "</sst>")
+        # Always there: the relationships name it, and readers may insist on finding it.
+        _stream(archive, "xl/sharedStrings.xml", _SST_HEAD, strings or (), "</sst>")
     return out.getvalue()
 
 
