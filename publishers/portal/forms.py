@@ -195,7 +195,7 @@ class AddStockForm(StockForm):
 
 class ImportForm(PortalForm):
     file = forms.FileField(
-        label=_("Spreadsheet (XLSX or CSV)"),
+        label=_("Spreadsheet (XLSX, XLS, ODS or CSV)"),
         help_text=_("The first row holds the column names, in Vietnamese or English."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv,text/csv"}),
     )

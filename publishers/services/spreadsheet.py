@@ -1,31 +1,49 @@
-"""Reading a stock spreadsheet (XLSX or CSV) into numbered rows under recognised headers.
+"""Reading a stock spreadsheet (XLSX, XLS, ODS or CSV) into numbered rows under recognised headers.
 
 Only reading: no database. The file's content decides its kind, never its name. Refusals of a
 whole file are ``ImportRefused`` with a stable ``code``; judging each row is import_rows' job.
+
+Workbooks are read by python-calamine (Rust's calamine), after spreadsheet_limits has looked
+at a zipped one (XLSX, ODS) within fixed bounds; its docstring lists the limits and why. CSV
+files are bounded here by the same numbers: at most ``LIMITS.sheet_rows`` rows, blank ones
+included, and nothing beyond column ``LIMITS.columns``; a NUL character or text that is not
+UTF-8 (or UTF-16 with its byte order mark) is refused as a file error. In the portal
+(``max_rows``), blank rows between books count towards the row limit, so that a file cannot
+make the reader walk millions of empty rows that cost nothing to send.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import itertools
 import re
-import zipfile
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from xml.parsers import expat
 
-from django.utils.translation import gettext_lazy as _
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.styles.stylesheet import apply_stylesheet
-from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.utils.datetime import from_excel
+import python_calamine
+from openpyxl.utils import get_column_letter
 
+from publishers.services import spreadsheet_limits
+from publishers.services.import_refused import ImportRefused, thousands
+from publishers.services.spreadsheet_limits import Deadline, SheetScan, inspect_xls, inspect_zip
 from publishers.validators import header_key
 
+__all__ = [
+    "EXPORT_HEADERS",
+    "HEADERS",
+    "Formula",
+    "ImportRefused",
+    "Sheet",
+    "is_blank",
+    "match_headers",
+    "read_sheet",
+]
+
 HEADER_SEARCH_ROWS = 10  # publishers often put a title line or two above the headers
-MAX_UNPACKED_BYTES = 500 * 1024 * 1024  # 20,000 rows take about 10 MB of sheet XML
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an .xls file (Excel 97-2003)
+CHECK_EVERY = 1000  # rows between looks at the clock
 
 # Field -> accepted headers, folded with header_key (no accents, lower case). The first one is
 # the Vietnamese header export writes.
@@ -66,69 +84,13 @@ EXPORT_HEADERS = {
 _ALIASES = {alias: name for name, aliases in HEADERS.items() for alias in aliases}
 
 
-class ImportRefused(Exception):
-    """A file, or an import, that cannot be used at all: a stable ``code`` and a translated message."""
-
-    messages = {
-        "empty": _("The file is empty: it has no rows of books."),
-        "too_large": _("The file is larger than %(limit)s MB. Split it into smaller files."),
-        "too_large_unpacked": _(
-            "This file unpacks to far more data than a list of books needs. Copy the list into a "
-            "new workbook, without images or other sheets, and upload that."
-        ),
-        "too_many_rows": _(
-            "The file has more than %(limit)s rows of books, more than the portal takes at once. "
-            "Split it into files of at most %(limit)s rows, or send it to the organisers, who can "
-            "import it in one go."
-        ),
-        "not_spreadsheet": _(
-            "This file is not a spreadsheet. Upload an Excel file (.xlsx) or a CSV file (.csv)."
-        ),
-        "old_excel": _(
-            "This is an old Excel file (.xls, Excel 97-2003). Open it in Excel and save it as "
-            "“Excel Workbook (.xlsx)”, or as “CSV UTF-8”."
-        ),
-        "opendocument": _("This is an OpenDocument spreadsheet (.ods). Save it as .xlsx or CSV UTF-8."),
-        "encoding": _(
-            "This CSV file is not in UTF-8, so Vietnamese letters would be garbled. In Excel, "
-            "choose File › Save As › “CSV UTF-8 (Comma delimited)”."
-        ),
-        "unreadable": _("This Excel file is damaged or protected and cannot be read: %(detail)s"),
-        "no_header": _(
-            "No header row found in the first %(rows)s rows: the file needs at least the columns "
-            "“Tên sách” (title) and “ISBN” (or “Mã sách” for books without ISBN)."
-        ),
-        "no_rows": _("The file has headers but no rows of books under them."),
-        "already_applied": _("This import has already been applied."),
-        "nothing_to_apply": _("Every row of this file was refused: there is nothing to apply."),
-        "apply_failed": _("The import failed and nothing was changed. Please try again."),
-        "not_found": _("This import does not exist."),
-    }
-
-    def __init__(self, code: str, message: str | None = None, **params):
-        self.code = code
-        self.params = params
-        self._message = message
-        super().__init__(code)
-
-    @property
-    def message(self) -> str:
-        if self._message is not None:
-            return str(self._message)
-        text = str(self.messages[self.code])
-        return text % self.params if self.params else text
-
-    def __str__(self) -> str:
-        return self.message
-
-
 class Formula(str):
     """The text of a formula cell ("=B2*0.8"); import refuses it where it matters."""
 
 
 @dataclass
 class Sheet:
-    kind: str  # "xlsx" or "csv"
+    kind: str  # "xlsx", "xls", "ods" or "csv"
     name: str  # the worksheet's name; "" for CSV
     header_row: int  # as the spreadsheet numbers rows, from 1
     columns: dict[str, int]  # field -> 0-based column index
@@ -147,18 +109,22 @@ Progress = Callable[[int, int], None]  # (rows read, estimated total)
 def read_sheet(data: bytes, *, max_rows: int | None = None, progress: Progress | None = None) -> Sheet:
     """The rows of a stock spreadsheet under its recognised headers.
 
-    Refuses (ImportRefused) what is not an XLSX or CSV file by its content, files without a
+    Refuses (ImportRefused) what is not an XLSX, XLS, ODS or CSV file by its content, files
+    that would cost more to read than spreadsheet_limits.LIMITS allows, files without a
     recognisable header row in their first rows, files without data rows, and, as soon as
-    it is passed, more than ``max_rows`` data rows.
+    it is passed, more than ``max_rows`` data rows (blank rows between them counted).
     """
     if not data.strip():
         raise ImportRefused("empty")
+    deadline = Deadline()
     if data[:4] == b"PK\x03\x04":
-        sheet = _read_xlsx(data, max_rows, progress)
-    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ImportRefused("old_excel")
+        scan = inspect_zip(data, deadline)
+        sheet = _read_workbook(data, scan.kind, scan.sheets, max_rows, progress, deadline)
+    elif data[:8] == OLE_SIGNATURE:
+        scans = inspect_xls(data, deadline)
+        sheet = _read_workbook(data, "xls", scans, max_rows, progress, deadline)
     else:
-        sheet = _read_csv(_decode(data), max_rows, progress)
+        sheet = _read_csv(_decode(data), max_rows, progress, deadline)
     if not sheet.rows:
         raise ImportRefused("no_rows")
     return sheet
@@ -208,234 +174,143 @@ def is_blank(values) -> bool:
 
 
 def _collect(sheet: Sheet, rows: Iterator[tuple[int, tuple]], max_rows, progress, estimate: int) -> None:
-    for number, values in rows:
+    blank = 0  # blank rows so far; they count once a book follows them (trailing ones cost nothing)
+    for number_, values in rows:
         if is_blank(values):
+            blank += 1
             continue
-        sheet.rows.append((number, values))
-        if max_rows is not None and len(sheet.rows) > max_rows:
-            raise ImportRefused("too_many_rows", limit=f"{max_rows:,}".replace(",", "."))
+        sheet.rows.append((number_, values))
+        if max_rows is not None and len(sheet.rows) + blank > max_rows:
+            code = "too_many_rows" if len(sheet.rows) > max_rows else "too_many_blank_rows"
+            raise ImportRefused(code, limit=thousands(max_rows))
         if progress and len(sheet.rows) % 1000 == 0:
             progress(len(sheet.rows), estimate)
     if progress:
         progress(len(sheet.rows), len(sheet.rows))
 
 
-# --- XLSX -----------------------------------------------------------------------------------
+# --- workbooks: XLSX, XLS, ODS ----------------------------------------------------------------
 
 
-def _read_xlsx(data: bytes, max_rows, progress) -> Sheet:
+def _read_workbook(
+    data: bytes, kind: str, scans: dict[str, SheetScan] | None, max_rows, progress, deadline
+) -> Sheet:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            mimetype = archive.read("mimetype") if "mimetype" in names else b""
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as error:
-        raise ImportRefused("not_spreadsheet") from error
-    if b"opendocument" in mimetype:
-        raise ImportRefused("opendocument")
-    if "xl/workbook.xml" not in names:
-        raise ImportRefused("not_spreadsheet")  # a .docx, a plain zip...
-    if unpacked > MAX_UNPACKED_BYTES:
-        # A few MB can unpack to gigabytes (a "zip bomb"); real stock lists stay far below.
-        raise ImportRefused("too_large_unpacked")
-    reader = _open_workbook(data)
-    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as error:  # calamine raises its own kinds, and others, for damaged or protected files
+        raise _unreadable(error) from error
+    with workbook:
         # The first sheet whose first rows hold the headers (a summary sheet may come first).
-        for title, path in _worksheets(reader):
-            rows = _SheetRows(reader, path)
-            first = [next(rows, None) for _n in range(HEADER_SEARCH_ROWS)]
-            found = _find_header([row for row in first if row is not None])
+        for index, meta in enumerate(workbook.sheets_metadata):
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue  # chart sheets, macro sheets
+            try:
+                grid = workbook.get_sheet_by_index(index)
+            except Exception as error:
+                raise _unreadable(error) from error
+            deadline.check()
+            _check_size(grid)
+            scan = (scans or {}).get(meta.name)
+            rows = _grid_rows(grid, deadline)
+            first = _head(rows)
+            found = _find_header([row for row in first if not is_blank(row[1])])
             if found is None:
-                rows.close()
                 continue
-            number, columns, headers, ignored = found
-            sheet = Sheet("xlsx", title, number, columns, headers, ignored)
-            later = [row for row in first if row is not None and row[0] > number]
-            estimate = max(_last_row(reader, path) - number, 0)
-            _collect(sheet, _chain(later, rows), max_rows, progress, estimate)
-            sheet.merged = _merged_data_ranges(rows.merged, sheet)
+            number_, columns, headers, ignored = found
+            sheet = Sheet(kind, meta.name, number_, columns, headers, ignored)
+            later = (row for row in first if row[0] > number_)
+            read = itertools.chain(later, rows)
+            if scan is not None and scan.formulas:
+                read = _with_formulas(read, scan.formulas, columns)
+            _collect(sheet, read, max_rows, progress, max(grid.height - number_, 0))
+            merged = _calamine_merged(grid) if kind == "xls" or scan is None else scan.merged
+            sheet.merged = _merged_data_ranges(merged, sheet)
             return sheet
-    except ImportRefused:
-        raise
-    except Exception as error:  # broken XML inside the archive
-        raise ImportRefused("unreadable", detail=str(error)[:200] or type(error).__name__) from error
-    finally:
-        reader.archive.close()
     raise ImportRefused("no_header", rows=HEADER_SEARCH_ROWS)
 
 
-def _open_workbook(data: bytes) -> ExcelReader:
-    """The workbook's parts that reading cells needs: shared strings, sheets, date styles.
+def _head(rows: Iterator[tuple[int, tuple]]) -> list[tuple[int, tuple]]:
+    """The rows up to the HEADER_SEARCH_ROWS-th that is not blank (blank ones kept: they count)."""
+    head, filled = [], 0
+    for row in rows:
+        head.append(row)
+        filled += not is_blank(row[1])
+        if filled == HEADER_SEARCH_ROWS:
+            break
+    return head
 
-    Not load_workbook(read_only=True): it scans each whole sheet for its size when the sheet
-    does not state it at the top (files written by openpyxl and others), doubling the time.
+
+def _unreadable(error: Exception) -> ImportRefused:
+    return ImportRefused("unreadable", detail=str(error)[:200] or type(error).__name__)
+
+
+def _check_size(grid) -> None:
+    """The bounds of spreadsheet_limits, for an .xls sheet (a zipped one was checked before)."""
+    if grid.width > spreadsheet_limits.LIMITS.columns:
+        raise ImportRefused("too_many_columns", limit=get_column_letter(spreadsheet_limits.LIMITS.columns))
+    if grid.height > spreadsheet_limits.LIMITS.sheet_rows:
+        raise ImportRefused("too_many_blank_rows", limit=thousands(spreadsheet_limits.LIMITS.sheet_rows))
+    if grid.height * grid.width > spreadsheet_limits.LIMITS.cells:
+        raise ImportRefused("too_many_cells", limit=thousands(spreadsheet_limits.LIMITS.cells))
+
+
+def _grid_rows(grid, deadline: Deadline) -> Iterator[tuple[int, tuple]]:
+    """(row number, values) of a calamine sheet, as the spreadsheet numbers rows and columns.
+
+    calamine's grid starts at the first filled row and column: the column offset is put back
+    so that index 0 is column A. Empty cells ("") become None, whole numbers int (calamine
+    gives every number as a float).
     """
-    try:
-        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=False)
-        reader.read_manifest()
-        reader.read_strings()
-        reader.read_workbook()
-        apply_stylesheet(reader.archive, reader.wb)
-    except Exception as error:  # openpyxl raises many kinds for damaged or encrypted files
-        raise ImportRefused("unreadable", detail=str(error)[:200] or type(error).__name__) from error
-    return reader
+    top, left = grid.start or (0, 0)
+    pad = (None,) * left
+    for offset, values in enumerate(grid.iter_rows()):
+        if offset % CHECK_EVERY == 0:
+            deadline.check()
+        yield top + offset + 1, pad + tuple(_value(value) for value in values)
 
 
-def _worksheets(reader: ExcelReader) -> list[tuple[str, str]]:
-    """(title, path in the archive) of each worksheet, in the workbook's order; no chart sheets."""
-    valid = set(reader.valid_files)
+def _value(value):
+    if value == "" and isinstance(value, str):
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    if isinstance(value, dt.time | dt.timedelta):
+        return str(value)
+    return value
+
+
+def _with_formulas(rows, formulas: dict[tuple[int, int], str], columns: dict[str, int]):
+    """Formula cells of the columns import reads, as Formula (calamine gives their cached result)."""
+    read = sorted(set(columns.values()))
+    for number_, values in rows:
+        found = [
+            (index, formulas[(number_, index + 1)]) for index in read if (number_, index + 1) in formulas
+        ]
+        if found:
+            values = list(values) + [None] * max(0, max(read) + 1 - len(values))
+            for index, text in found:
+                values[index] = Formula(text)
+            values = tuple(values)
+        yield number_, values
+
+
+def _calamine_merged(grid) -> list[tuple[int, int, int, int]]:
+    # calamine counts from 0: ((first row, first column), (last row, last column)).
     return [
-        (sheet.name, rel.target)
-        for sheet, rel in reader.parser.find_sheets()
-        if rel.target in valid and "chartsheet" not in rel.Type
+        (top + 1, left + 1, bottom + 1, right + 1)
+        for (top, left), (bottom, right) in grid.merged_cell_ranges or ()
     ]
 
 
-def _last_row(reader: ExcelReader, path: str) -> int:
-    """The last row the sheet states at its top (<dimension ref="A1:I20002">), for progress only."""
-    with reader.archive.open(path) as source:
-        head = source.read(4096)
-    found = re.search(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
-    return int(found.group(1)) if found else 0
-
-
-def _chain(first: list, rest: Iterator) -> Iterator:
-    yield from first
-    yield from rest
-
-
-class _SheetRows:
-    """Rows of a worksheet as (row number, values), streamed; then its merged ranges.
-
-    A small expat reader of the sheet's XML rather than openpyxl's read-only cells, which build
-    an element and a dict per cell and took four times as long on 20,000 rows. It keeps what
-    import needs: values (shared and inline strings, numbers, booleans, dates by their
-    style), which cells hold formulas, and the merged ranges at the end of the sheet.
-    """
-
-    CHUNK = 256 * 1024
-
-    def __init__(self, reader: ExcelReader, path: str):
-        self._source = reader.archive.open(path)
-        self._strings = reader.shared_strings
-        self._date_styles = reader.wb._date_formats
-        self._epoch = reader.wb.epoch
-        self._parser = expat.ParserCreate()
-        self._parser.buffer_text = True
-        self._parser.StartElementHandler = self._start
-        self._parser.EndElementHandler = self._end
-        self._parser.CharacterDataHandler = self._text
-        self._done: deque[tuple[int, tuple]] = deque()
-        self._row_number = 0
-        self._cells: dict[int, object] = {}
-        self._column = 0
-        self._cell: dict = {}
-        self._buffer: list[str] | None = None  # collecting the text of <v>, <f> or <t>
-        self._in_phonetic = False
-        self._finished = False
-        self.merged: list[str] = []
-
-    def __iter__(self):
-        return self
-
-    def __next__(self) -> tuple[int, tuple]:
-        while not self._done:
-            if self._finished:
-                raise StopIteration
-            chunk = self._source.read(self.CHUNK)
-            self._parser.Parse(chunk, not chunk)
-            if not chunk:
-                self._finished = True
-                self.close()
-        return self._done.popleft()
-
-    def close(self) -> None:
-        self._source.close()
-
-    # expat callbacks; names may carry a prefix ("x:c") in files from some generators.
-    def _start(self, name, attrs):
-        name = name.rpartition(":")[2]
-        if name == "c":
-            ref = attrs.get("r")
-            self._column = _column_index(ref) if ref else self._column + 1
-            self._cell = {"t": attrs.get("t", "n"), "s": attrs.get("s"), "v": None, "f": None, "is": None}
-        elif name in ("v", "f") or (name == "t" and not self._in_phonetic):
-            self._buffer = []
-        elif name == "row":
-            number = attrs.get("r")
-            self._row_number = int(number) if number else self._row_number + 1
-            self._cells = {}
-            self._column = 0
-        elif name == "rPh":
-            self._in_phonetic = True
-        elif name == "mergeCell" and attrs.get("ref"):
-            self.merged.append(attrs["ref"])
-
-    def _text(self, data):
-        if self._buffer is not None:
-            self._buffer.append(data)
-
-    def _end(self, name):
-        name = name.rpartition(":")[2]
-        if name in ("v", "f") and self._buffer is not None:
-            self._cell[name] = "".join(self._buffer)
-            self._buffer = None
-        elif name == "t" and self._buffer is not None:
-            self._cell["is"] = (self._cell["is"] or "") + "".join(self._buffer)
-            self._buffer = None
-        elif name == "rPh":
-            self._in_phonetic = False
-        elif name == "c":
-            value = self._value(self._cell)
-            if value is not None:
-                self._cells[self._column] = value
-        elif name == "row":
-            cells = self._cells
-            values = tuple(cells.get(column) for column in range(1, max(cells) + 1)) if cells else ()
-            self._done.append((self._row_number, values))
-
-    def _value(self, cell: dict):
-        if cell["f"] is not None:
-            return Formula("=" + cell["f"])
-        kind, raw = cell["t"], cell["v"]
-        if kind == "inlineStr":
-            return cell["is"]
-        if raw is None:
-            return None
-        if kind == "s":
-            return self._strings[int(raw)]
-        if kind == "b":
-            return raw == "1"
-        if kind == "n":
-            number = float(raw) if any(c in raw for c in ".eE") else int(raw)
-            if cell["s"] is not None and int(cell["s"]) in self._date_styles:
-                try:
-                    return from_excel(number, self._epoch)
-                except (OverflowError, ValueError):
-                    return number
-            return number
-        return raw  # "str" (a formula's text result), "e" (#N/A...), "d" (an ISO date)
-
-
-def _column_index(ref: str) -> int:
-    """ "C12" -> 3."""
-    index = 0
-    for char in ref:
-        if char.isdigit():
-            break
-        index = index * 26 + ord(char.upper()) - 64
-    return index
-
-
-def _merged_data_ranges(refs: list[str], sheet: Sheet) -> list[str]:
+def _merged_data_ranges(ranges: list[tuple[int, int, int, int]], sheet: Sheet) -> list[str]:
     """Merged ranges that reach a data row in a column import reads (a merged title line above
     the headers, or merged notes in an ignored column, do no harm)."""
     used = {index + 1 for index in sheet.columns.values()}
     harmful = []
-    for ref in refs:
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
+    for min_row, min_col, max_row, max_col in ranges:
         if max_row > sheet.header_row and any(min_col <= col <= max_col for col in used):
-            harmful.append(ref)
+            start, end = f"{get_column_letter(min_col)}{min_row}", f"{get_column_letter(max_col)}{max_row}"
+            harmful.append(start if start == end else f"{start}:{end}")
     return harmful
 
 
@@ -443,26 +318,43 @@ def _merged_data_ranges(refs: list[str], sheet: Sheet) -> list[str]:
 
 
 def _decode(data: bytes) -> str:
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode Text": UTF-16, tab-separated
-        return data.decode("utf-16")
     if data[:5] == b"%PDF-" or data[:4] in (b"\x89PNG", b"GIF8") or data[:3] == b"\xff\xd8\xff":
         raise ImportRefused("not_spreadsheet")
-    if b"\x00" in data[:4096]:
-        raise ImportRefused("not_spreadsheet")
     try:
-        return data.decode("utf-8-sig")  # the BOM Excel's "CSV UTF-8" writes is dropped
-    except UnicodeDecodeError as error:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode Text": UTF-16, tab-separated
+            text = data.decode("utf-16")
+        elif b"\x00" in data[:4096]:
+            raise ImportRefused("not_spreadsheet")
+        else:
+            text = data.decode("utf-8-sig")  # the BOM Excel's "CSV UTF-8" writes is dropped
+    except UnicodeDecodeError as error:  # also a UTF-16 file cut in the middle of a character
         raise ImportRefused("encoding") from error
+    if "\x00" in text:
+        # No text holds a NUL (PostgreSQL refuses it): a binary file, or a damaged one.
+        raise ImportRefused("not_spreadsheet")
+    return text
 
 
-def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, tuple]]:
+def _csv_rows(text: str, delimiter: str, deadline: Deadline | None = None) -> Iterator[tuple[int, tuple]]:
+    """Records as (row number, values); without ``deadline`` (the first rows, to find the
+    headers with each delimiter) fields beyond the last column read are dropped, not refused."""
     # Row numbers count records, as Excel numbers them when it opens the file.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for number, values in enumerate(reader, start=1):
-        yield number, tuple(Formula(v) if v.startswith("=") else v for v in values)
+    for number_, values in enumerate(reader, start=1):
+        if number_ > spreadsheet_limits.LIMITS.sheet_rows:
+            raise ImportRefused("too_many_blank_rows", limit=thousands(spreadsheet_limits.LIMITS.sheet_rows))
+        if deadline is not None and number_ % CHECK_EVERY == 0:
+            deadline.check()
+        if len(values) > spreadsheet_limits.LIMITS.columns:
+            if deadline is not None and not is_blank(values[spreadsheet_limits.LIMITS.columns :]):
+                raise ImportRefused(
+                    "too_many_columns", limit=get_column_letter(spreadsheet_limits.LIMITS.columns)
+                )
+            values = values[: spreadsheet_limits.LIMITS.columns]
+        yield number_, tuple(Formula(v) if v.startswith("=") else v for v in values)
 
 
-def _read_csv(text: str, max_rows, progress) -> Sheet:
+def _read_csv(text: str, max_rows, progress, deadline: Deadline) -> Sheet:
     head = text[:200_000]  # enough for the first rows; a cut last line does not matter
     best = None
     # The delimiter is whichever one yields a header row: "," or ";" (Excel in a locale that
@@ -477,11 +369,11 @@ def _read_csv(text: str, max_rows, progress) -> Sheet:
             best = (delimiter, found)
     if best is None:
         raise ImportRefused("no_header", rows=HEADER_SEARCH_ROWS)
-    delimiter, (number, columns, headers, ignored) = best
-    sheet = Sheet("csv", "", number, columns, headers, ignored)
-    estimate = max(text.count("\n") - number, 0)
+    delimiter, (number_, columns, headers, ignored) = best
+    sheet = Sheet("csv", "", number_, columns, headers, ignored)
+    estimate = max(text.count("\n") - number_, 0)
     try:
-        rows = (row for row in _csv_rows(text, delimiter) if row[0] > number)
+        rows = (row for row in _csv_rows(text, delimiter, deadline) if row[0] > number_)
         _collect(sheet, rows, max_rows, progress, estimate)
     except csv.Error as error:
         raise ImportRefused("not_spreadsheet") from error

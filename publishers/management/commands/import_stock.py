@@ -16,7 +16,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the .xlsx or .csv file")
+        parser.add_argument("file", help="the .xlsx, .xls, .ods or .csv file")
         parser.add_argument("--publisher", required=True, help="the publisher's slug")
         parser.add_argument("--event", required=True, help="the event's id or slug")
         parser.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
