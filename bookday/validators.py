@@ -99,3 +99,27 @@ def guard_text_fields(form) -> None:
             field.validators.append(
                 reject_control_characters_multiline if multiline else reject_control_characters
             )
+
+
+WEB_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+MAX_IMAGE_SIDE = 4000  # pixels: a logo or a book cover needs far fewer
+
+
+def web_image(upload) -> None:
+    """Every image a visitor or publisher uploads: a JPEG, PNG or WebP that Pillow can read, at
+    most MAX_IMAGE_BYTES and MAX_IMAGE_SIDE pixels a side. Django's ImageField has opened the file
+    with Pillow (``upload.image``): whatever else the bytes may also be (an HTML or GIF polyglot),
+    a format outside this list or a giant canvas is refused before anything is stored."""
+    if not upload:
+        return
+    if upload.size > MAX_IMAGE_BYTES:
+        raise ValidationError(_("The image must be smaller than 2 MB."), code="image_too_large")
+    image = getattr(upload, "image", None)
+    if image is None or image.format not in WEB_IMAGE_FORMATS:
+        raise ValidationError(_("Upload a JPEG, PNG or WebP image."), code="image_format")
+    if max(image.size) > MAX_IMAGE_SIDE:
+        raise ValidationError(
+            _("The image is too large: at most %(max)s pixels wide or high.") % {"max": MAX_IMAGE_SIDE},
+            code="image_pixels",
+        )

@@ -2,16 +2,11 @@
 
 from django import forms
 from django.core.validators import FileExtensionValidator
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bookday.validators import guard_text_fields, organisation_name, person_name
+from bookday.validators import guard_text_fields, organisation_name, person_name, web_image
 from publishers.enums import BoothSize, OrganisationType
-from publishers.services.applications import MAX_LOGO_BYTES
 from publishers.validators import normalize_tax_code, normalize_vn_phone
-
-LOGO_FORMATS = {"JPEG", "PNG", "WEBP"}
-MAX_LOGO_PIXELS = 4000
 
 
 class ApplicationForm(forms.Form):
@@ -67,7 +62,7 @@ class ApplicationForm(forms.Form):
         label=gettext_lazy("Logo"),
         required=False,
         help_text=gettext_lazy("JPEG, PNG or WebP, at most 2 MB."),
-        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"]), web_image],
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     description = forms.CharField(
@@ -126,20 +121,4 @@ class ApplicationForm(forms.Form):
         return self.cleaned_data["email"].strip().lower()
 
     def clean_logo(self):
-        logo = self.cleaned_data.get("logo")
-        if not logo:
-            return None
-        if logo.size > MAX_LOGO_BYTES:
-            raise forms.ValidationError(_("The logo must be smaller than 2 MB."), code="logo_too_large")
-        # ImageField has opened it with Pillow: refuse formats browsers cannot show and giant images.
-        image = getattr(logo, "image", None)
-        if image is None or image.format not in LOGO_FORMATS:
-            raise forms.ValidationError(
-                _("Upload the logo as a JPEG, PNG or WebP image."), code="logo_format"
-            )
-        if max(image.size) > MAX_LOGO_PIXELS:
-            raise forms.ValidationError(
-                _("The logo is too large: at most %(max)s pixels wide or high.") % {"max": MAX_LOGO_PIXELS},
-                code="logo_pixels",
-            )
-        return logo
+        return self.cleaned_data.get("logo") or None  # checked by web_image, as every upload

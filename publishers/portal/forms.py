@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bookday.validators import guard_text_fields, web_image
 from publishers.enums import Language
 from publishers.models import Category, Title
 from publishers.validators import isbn_search_form, normalize_isbn, parse_vnd
@@ -14,6 +15,7 @@ class PortalForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")  # no colon after labels, like the rest of the site
         super().__init__(*args, **kwargs)
+        guard_text_fields(self)
 
     def add_service_error(self, error) -> None:
         """Show a TitleError next to the field it concerns (or above the form)."""
@@ -70,7 +72,13 @@ class ProfileForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Shown to visitors in the fair's list of exhibitors."),
     )
-    logo = forms.ImageField(label=_("Logo"), required=False, widget=forms.ClearableFileInput)
+    logo = forms.ImageField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, at most 2 MB."),
+        validators=[web_image],
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
 
 
 class TitleForm(PortalForm):
@@ -116,7 +124,13 @@ class TitleForm(PortalForm):
         max_value=100,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    cover = forms.ImageField(label=_("Cover image"), required=False, widget=forms.ClearableFileInput)
+    cover = forms.ImageField(
+        label=_("Cover image"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, at most 2 MB."),
+        validators=[web_image],
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
     description = forms.CharField(
         label=_("Description"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 5})
     )

@@ -134,7 +134,7 @@ def test_a_logo_that_is_not_a_usable_image_is_refused(client, event, logo):
 
 
 def test_a_logo_over_2_mb_is_refused(client, event, monkeypatch):
-    monkeypatch.setattr("publishers.forms_applications.MAX_LOGO_BYTES", 100)
+    monkeypatch.setattr("bookday.validators.MAX_IMAGE_BYTES", 100)
     response = client.post(url(event), {**application_data(), "logo": png()})
     assert response.status_code == 400 and "logo" in response.context["form"].errors
     assert not ExhibitorApplication.objects.exists()

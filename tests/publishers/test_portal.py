@@ -418,3 +418,37 @@ def test_portal_pages_render_in_english(client_a, member, event):
         response = client_a.get(url)
         assert response.status_code == 200, url
         assert '<html lang="en">' in response.content.decode(), url
+
+
+def _image(size=(64, 64), fmt="PNG", tail=b"", name="logo.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (13, 92, 78)).save(buffer, fmt)
+    return SimpleUploadedFile(name, buffer.getvalue() + tail, content_type=f"image/{fmt.lower()}")
+
+
+@pytest.mark.parametrize(
+    "logo",
+    [
+        lambda: _image(size=(13_000, 13_000)),  # a giant canvas on the public exhibitors page
+        lambda: _image(fmt="GIF", tail=b"<html><script>alert(1)</script></html>", name="logo.gif"),
+        lambda: _image(fmt="BMP", name="logo.bmp"),
+    ],
+)
+def test_the_profile_logo_is_checked_like_every_upload(client_a, member, logo):
+    response = client_a.post(
+        reverse("publisher_profile"),
+        {
+            "name": "NXB Kim Đồng",
+            "contact_name": "Nguyễn Văn Ưng",
+            "email": "lienhe@kimdong.vn",
+            "phone": "0912 345 678",
+            "address": "55 Quang Trung",
+            "logo": logo(),
+        },
+    )
+    assert response.status_code == 400 or (response.status_code == 200 and response.context["form"].errors)
+    assert "logo" in response.context["form"].errors
+    assert not Publisher.objects.get(pk=member.publisher.pk).logo
