@@ -4,6 +4,7 @@
 without it the pictures go to the test's temporary folder. Either way every step asserts what the
 user sees, so a guide never shows a screen that stopped working."""
 
+import io
 import os
 import uuid
 from pathlib import Path
@@ -14,6 +15,7 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from events.enums import RegistrationStatus
@@ -22,7 +24,7 @@ from events.services.checkin import check_in
 from home.groups import GATE_STAFF
 from publishers.enums import ApplicationStatus
 from tests.browser.conftest import PHONE, pin_clock
-from tests.browser.test_publisher_portal import spreadsheet
+from tests.browser.test_publisher_portal import spreadsheet as two_new_titles_and_a_bad_isbn
 from tests.browser.test_scanner import (  # noqa: F401 (fixtures used by name)
     _server_settles,
     _test_hooks,
@@ -54,9 +56,9 @@ def shoot(tmp_path):
     folder = DOCS if os.environ.get("DOCS_SCREENSHOTS") == "1" else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
 
-    def take(page, name, **options):
+    def take(page, name, element=None, **options):
         path = folder / f"{name}.png"
-        page.screenshot(path=str(path), animations="disabled", caret="hide", **options)
+        (element or page).screenshot(path=str(path), animations="disabled", caret="hide", **options)
         return path
 
     return take
@@ -152,7 +154,7 @@ def test_gate_staff_guide(live_server, server_log, browser, event, settings, sho
     # Visitors without a pass: one tap per arrival (or a typed number).
     page.get_by_role("button", name="+5", exact=True).click()
     page.wait_for_function("document.getElementById('t-gate-walkins').textContent === '5'")
-    page.locator("#walkins-title").scroll_into_view_if_needed()
+    page.evaluate("document.getElementById('walkins-title').scrollIntoView({block: 'start'})")
     expect(page.locator("#walkins-status")).to_contain_text("5")
     shoot(page, "gate-06-walk-ins")
 
@@ -216,7 +218,7 @@ def test_organisers_guide(live_server, browser, event, admin_user, settings, sho
     phones = iter(range(1000000, 2000000))
 
     def registration(**fields):
-        fields = {"visit_date": today, "now": opened, "phone": f"+84983{next(phones)}", **fields}
+        fields = {"visit_date": today, "now": opened, "phone": f"+8498{next(phones)}", **fields}
         return register_visitor(event, **fields).registration
 
     mai = registration(full_name="Trần Thị Mai", email="mai@example.vn", phone="+84912345678")
@@ -237,14 +239,22 @@ def test_organisers_guide(live_server, browser, event, admin_user, settings, sho
     ]
     assert [w.status for w in waiting] == [RegistrationStatus.WAITING] * 2
     gate = Gate.objects.create(event=event, name="Cổng A")
+    volunteer = User.objects.create_user("soatve", password="bookday-gate")
+    volunteer.groups.add(Group.objects.get(name=GATE_STAFF))
     for visitor in others:
-        check_in(code=visitor.entry_pass.code, event=event, gate=gate, client_id=str(uuid.uuid4()))
+        check_in(
+            code=visitor.entry_pass.code,
+            event=event,
+            gate=gate,
+            client_id=str(uuid.uuid4()),
+            user=volunteer,
+            device="Điện thoại cổng A",
+        )
     applicant = PublisherFactory(name="Công ty Sách Alpha")
     ApplicationFactory(
         event=event, publisher=applicant, status=ApplicationStatus.SUBMITTED, booths="", booth_size="standard"
     )
     # A volunteer who mistyped the password too often.
-    User.objects.create_user("soatve", password="bookday-gate").groups.add(Group.objects.get(name=GATE_STAFF))
     for _ in range(6):
         Client().post("/scan/login/", {"username": "soatve", "password": "sai"})
     assert AccessAttempt.objects.filter(username="soatve").exists()
@@ -345,14 +355,27 @@ def test_organisers_guide(live_server, browser, event, admin_user, settings, sho
 # Publishers: the portal at a desk, the stock table on a phone at the booth.
 
 
+def spreadsheet(existing) -> bytes:
+    """The demo's two new titles and one bad ISBN, plus a new price and count for a title the
+    publisher already lists: the preview shows that change as old → new."""
+    workbook = load_workbook(io.BytesIO(two_new_titles_and_a_bad_isbn()))
+    workbook.active.append([existing.isbn, existing.title, existing.authors, "Văn học", 120000, 99000, 35])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 def test_publishers_guide(live_server, browser, event, settings, shoot):
     settings.BASE_URL = live_server.url
     member = PublisherUserFactory(
         user__email="banhang@kimdong.vn", user__username="banhang@kimdong.vn", publisher__name="NXB Kim Đồng"
     )
     exhibitor = ExhibitorFactory(publisher=member.publisher, event=event, booths="B07")
-    for name, copies, sold in [("Tắt đèn", 30, 4), ("Số đỏ", 25, 11), ("Tuổi thơ dữ dội", 40, 9)]:
-        StockListingFactory(exhibitor=exhibitor, title__title=name, copies=copies, copies_sold=sold)
+    listings = {
+        name: StockListingFactory(exhibitor=exhibitor, title__title=name, copies=copies, copies_sold=sold)
+        for name, copies, sold in [("Tắt đèn", 30, 4), ("Số đỏ", 25, 11), ("Tuổi thơ dữ dội", 40, 9)]
+    }
+    so_do = listings["Số đỏ"].title
     base = live_server.url
 
     context, page = new_page(browser, DESK)
@@ -376,14 +399,16 @@ def test_publishers_guide(live_server, browser, event, settings, shoot):
         {
             "name": "sach-hoi-sach.xlsx",
             "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "buffer": spreadsheet(),
+            "buffer": spreadsheet(so_do),
         }
     )
     page.locator("main form.form button[type=submit]").click()
     page.wait_for_url(f"**/publisher/events/{event.pk}/import/*/")
     expect(page.locator("#refused-rows tbody tr")).to_have_count(1)
-    expect(page.locator("#accepted-rows tbody tr")).to_have_count(2)
-    shoot(page, "publishers-05-import-preview", full_page=True)
+    accepted = page.locator("#accepted-rows tbody tr")
+    expect(accepted).to_have_count(3)
+    expect(accepted.filter(has_text="Số đỏ")).to_contain_text("→")  # old → new, before saving
+    shoot(page, "publishers-05-import-preview", element=page.locator("main"))
     page.locator("#confirm-import").click()
     page.wait_for_url(f"**/publisher/events/{event.pk}/stock/")
     expect(page.get_by_role("rowheader", name="Đường xưa mây trắng", exact=True)).to_be_visible()
@@ -399,7 +424,9 @@ def test_publishers_guide(live_server, browser, event, settings, shoot):
     phone.wait_for_url(f"{base}/publisher/")
     phone.goto(f"{base}/publisher/events/{event.pk}/stock/")
     expect(phone.get_by_role("rowheader", name="Số đỏ", exact=True)).to_be_visible()
+    assert phone.get_by_role("rowheader", name="Số đỏ", exact=True).count() == 1
     fits(phone)
+    phone.locator("main table").first.evaluate("table => table.scrollIntoView({block: 'start'})")
     shoot(phone, "publishers-06-stock-phone")
     assert phone.errors == []
     context.close()
