@@ -154,7 +154,7 @@ def test_gate_staff_guide(live_server, server_log, browser, event, settings, sho
     # Visitors without a pass: one tap per arrival (or a typed number).
     page.get_by_role("button", name="+5", exact=True).click()
     page.wait_for_function("document.getElementById('t-gate-walkins').textContent === '5'")
-    page.evaluate("document.getElementById('walkins-title').scrollIntoView({block: 'start'})")
+    page.locator("#walkins-title").evaluate("h => h.scrollIntoView({block: 'start', behavior: 'instant'})")
     expect(page.locator("#walkins-status")).to_contain_text("5")
     shoot(page, "gate-06-walk-ins")
 
@@ -426,7 +426,16 @@ def test_publishers_guide(live_server, browser, event, settings, shoot):
     expect(phone.get_by_role("rowheader", name="Số đỏ", exact=True)).to_be_visible()
     assert phone.get_by_role("rowheader", name="Số đỏ", exact=True).count() == 1
     fits(phone)
-    phone.locator("main table").first.evaluate("table => table.scrollIntoView({block: 'start'})")
+    # One more copy of "Số đỏ" sold: the + beside the count saves it at once.
+    listing = listings["Số đỏ"]
+    listing.refresh_from_db()
+    sold = phone.locator(f"#sold-{listing.pk}")
+    sold.locator("xpath=following-sibling::button[@value='1']").click()
+    phone.wait_for_load_state()
+    expect(phone.locator(f"#sold-{listing.pk}")).to_have_value(str(listing.copies_sold + 1))
+    listing_sold = type(listing).objects.get(pk=listing.pk).copies_sold
+    assert listing_sold == listing.copies_sold + 1
+    phone.locator("main table").first.evaluate("t => t.scrollIntoView({block: 'start', behavior: 'instant'})")
     shoot(phone, "publishers-06-stock-phone")
     assert phone.errors == []
     context.close()
