@@ -435,7 +435,10 @@ def test_publishers_guide(live_server, browser, event, settings, shoot):
     expect(phone.locator(f"#sold-{listing.pk}")).to_have_value(str(listing.copies_sold + 1))
     listing_sold = type(listing).objects.get(pk=listing.pk).copies_sold
     assert listing_sold == listing.copies_sold + 1
-    phone.locator("main table").first.evaluate("t => t.scrollIntoView({block: 'start', behavior: 'instant'})")
+    phone.wait_for_timeout(1000)  # the page scrolls smoothly back to the saved row first
+    phone.get_by_role("rowheader", name="Số đỏ", exact=True).evaluate(
+        "cell => cell.scrollIntoView({block: 'start', behavior: 'instant'})"
+    )
     shoot(phone, "publishers-06-stock-phone")
     assert phone.errors == []
     context.close()
