@@ -372,8 +372,14 @@ def test_publishers_guide(live_server, browser, event, settings, shoot):
     )
     exhibitor = ExhibitorFactory(publisher=member.publisher, event=event, booths="B07")
     listings = {
-        name: StockListingFactory(exhibitor=exhibitor, title__title=name, copies=copies, copies_sold=sold)
-        for name, copies, sold in [("Tắt đèn", 30, 4), ("Số đỏ", 25, 11), ("Tuổi thơ dữ dội", 40, 9)]
+        name: StockListingFactory(
+            exhibitor=exhibitor, title__title=name, title__authors=authors, copies=copies, copies_sold=sold
+        )
+        for name, authors, copies, sold in [
+            ("Tắt đèn", "Ngô Tất Tố", 30, 4),
+            ("Số đỏ", "Vũ Trọng Phụng", 25, 11),
+            ("Tuổi thơ dữ dội", "Phùng Quán", 40, 9),
+        ]
     }
     so_do = listings["Số đỏ"].title
     base = live_server.url
