@@ -448,3 +448,78 @@ def test_publishers_guide(live_server, browser, event, settings, shoot):
     shoot(phone, "publishers-06-stock-phone")
     assert phone.errors == []
     context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Visitors, on their phone: what the help desk is asked about.
+
+
+def test_visitors_guide(live_server, browser, event, settings, shoot):
+    settings.BASE_URL = live_server.url
+    event.daily_capacity = 10
+    event.walk_in_policy = "Vẫn có thể vào cửa tự do khi còn chỗ."
+    event.save_revision().publish()
+    event.refresh_from_db()
+    today, tomorrow = timezone.localdate(), timezone.localdate() + timezone.timedelta(days=1)
+    register_visitor(event, visit_date=tomorrow, party_size=10, organisation="Trường THPT Hàn Thuyên")
+    base = live_server.url
+    context, phone = new_page(browser, PHONE, mobile=True)
+
+    phone.goto(base + event.url)
+    expect(phone.get_by_role("heading", level=1)).to_contain_text(event.title)
+    fits(phone)
+    shoot(phone, "visitors-01-event")
+
+    # Register: name, email, mobile number, the day, how many people, consent.
+    phone.get_by_role("link", name="Đăng ký", exact=True).first.click()
+    phone.get_by_label("Họ và tên").fill("Đặng Thị Hương")
+    phone.get_by_label("Email", exact=True).fill("huong@gmail.com")
+    phone.get_by_label("Số điện thoại di động").fill("0912 345 678")
+    day = phone.get_by_label(today.strftime("%d/%m/%Y"), exact=False)
+    day.check()
+    phone.get_by_label("Số người").fill("2")
+    phone.get_by_label("Tôi đồng ý", exact=False).check()
+    day.evaluate("d => d.scrollIntoView({block: 'center', behavior: 'instant'})")
+    fits(phone)
+    shoot(phone, "visitors-02-form")
+    phone.get_by_role("button", name="Đăng ký và nhận vé").click()
+
+    # The pass: confirmed, the QR on the first screen, where it was sent.
+    mine = Registration.objects.get(email="huong@gmail.com")
+    phone.wait_for_url(f"**/p/{mine.entry_pass.code}/")
+    expect(phone.get_by_text("Đã xác nhận: xuất trình mã QR này tại cổng.")).to_be_visible()
+    expect(phone.get_by_text("h***@gmail.com", exact=False)).to_be_visible()
+    qr = phone.locator(".pass__qr svg").bounding_box()
+    assert qr["width"] >= 250 and qr["y"] + qr["height"] <= PHONE["height"]
+    shoot(phone, "visitors-03-pass")
+
+    # At the gate: the QR full-screen.
+    phone.get_by_role("link", name="Xuất trình tại cổng (toàn màn hình)").click()
+    assert phone.locator(".gate-mode__qr svg").bounding_box()["width"] >= 320
+    shoot(phone, "visitors-04-gate-mode")
+
+    # A full day: a place in the waiting list, plainly not a pass.
+    phone.goto(f"{base}/events/{event.pk}/register/")
+    phone.get_by_label("Họ và tên").fill("Lê Văn Nam")
+    phone.get_by_label("Email", exact=True).fill("nam@example.vn")
+    phone.get_by_label("Số điện thoại di động").fill("0987 654 321")
+    phone.get_by_label(tomorrow.strftime("%d/%m/%Y"), exact=False).check()
+    phone.get_by_label("Số người").fill("1")
+    phone.get_by_label("Tôi đồng ý", exact=False).check()
+    phone.get_by_role("button", name="Đăng ký và nhận vé").click()
+    phone.wait_for_url("**/p/*/")
+    expect(phone.get_by_text("Chưa có giá trị vào cửa.")).to_be_visible()
+    expect(phone.get_by_text(f"Bạn đứng thứ 1 trong danh sách chờ ngày {tomorrow:%d/%m}.")).to_be_visible()
+    assert phone.locator(".pass__qr").count() == 0
+    shoot(phone, "visitors-05-waiting-list")
+
+    # Lost the pass: "find my pass" sends every pass of the address again.
+    mail.outbox.clear()
+    phone.goto(base + "/passes/find/")
+    phone.locator("#id_email").fill("huong@gmail.com")
+    shoot(phone, "visitors-06-find-pass")
+    phone.locator("main form button[type=submit]").click()
+    phone.wait_for_load_state()
+    wait_until(phone, lambda: [m.to for m in mail.outbox] == [["huong@gmail.com"]])
+    assert phone.errors == []
+    context.close()
