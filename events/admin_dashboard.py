@@ -30,17 +30,21 @@ class BookDayPanel(Component):
             waiting=Count("registrations", filter=waiting),
         ).order_by("date")
         capacity = self.event.daily_capacity
-        rows = [
-            {
-                "date": day.date,
-                "is_today": day.date == today,
-                "used": day.used,
-                "capacity": capacity,
-                "percent": min(round(100 * day.used / capacity), 100) if capacity else 0,
-                "waiting": day.waiting,
-            }
-            for day in days
-        ]
+        # Every day of the fair, also one nobody has registered for yet (it has no EventDay row).
+        counted = {day.date: (day.used, day.waiting) for day in days}
+        rows = []
+        for date in self.event.days:
+            used, waiting_count = counted.get(date, (0, 0))
+            rows.append(
+                {
+                    "date": date,
+                    "is_today": date == today,
+                    "used": used,
+                    "capacity": capacity,
+                    "percent": min(round(100 * used / capacity), 100) if capacity else 0,
+                    "waiting": waiting_count,
+                }
+            )
         pending = ExhibitorApplication.objects.filter(
             event=self.event, status=ApplicationStatus.SUBMITTED
         ).count()

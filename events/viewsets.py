@@ -214,7 +214,7 @@ class EventDayIndexView(TitledIndexView):
                 confirmed_people=Sum("registrations__party_size", filter=confirmed, default=0),
                 waiting_count=Count("registrations", filter=waiting),
             )
-            .order_by("-date")
+            .order_by("-event__start_date", "event_id", "date")  # newest fair first, its days in order
         )
 
 
