@@ -9,31 +9,37 @@ from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
 from wagtail.admin.auth import permission_required
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 PERMISSION = "auth.change_user"
 
 
-@permission_required(PERMISSION)
-def index(request):
-    attempts = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).order_by(
-        "-attempt_time"
-    )
-    return TemplateResponse(
-        request,
-        "home/admin/locked_signins.html",
-        {
-            "attempts": attempts,
-            "page_title": _("Locked sign-ins"),
-            "minutes": round(settings.AXES_COOLOFF_TIME * 60),
-        },
-    )
+class LockedSigninsView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "home/admin/locked_signins.html"
+    page_title = gettext_lazy("Locked sign-ins")
+    header_icon = "lock"
+    _show_breadcrumbs = True  # the admin's usual header bar, as on the other settings pages
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["attempts"] = AccessAttempt.objects.filter(
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+        ).order_by("-attempt_time")
+        context["minutes"] = round(settings.AXES_COOLOFF_TIME * 60)
+        return context
+
+
+index = permission_required(PERMISSION)(LockedSigninsView.as_view())
 
 
 @require_POST
