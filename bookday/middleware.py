@@ -1,12 +1,11 @@
 import hashlib
 
 from csp.middleware import CSPMiddleware
-
 from django.conf import settings
 from django.core.cache import cache
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
-from django.utils import translation
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import has_vary_header
 
 

@@ -99,9 +99,10 @@ CONTENT_SECURITY_POLICY = {
 }
 # The Wagtail admin (and Swagger UI) set styles inline, in attributes and in <style> elements
 # they create at run time; editors preview uploaded images and documents, which may be served
-# from MEDIA_URL or a blob: while uploading. Scripts stay 'self' only: the few Wagtail templates
-# with inline <script> are replaced in templates/wagtailadmin/ by data attributes read by
-# bookday/static/bookday/admin-csp.js. The page preview is framed by the admin itself.
+# from MEDIA_URL or a blob: while uploading. Scripts stay 'self' only: what Wagtail writes as
+# inline <script> (choosers, date pickers, inline panels) is written as JSON data instead
+# (home.admin_csp, home/templates/wagtailadmin/) and run by home/static/bookday/admin-init.js.
+# The page preview is framed by the admin itself.
 ADMIN_CONTENT_SECURITY_POLICY = {
     **CONTENT_SECURITY_POLICY["DIRECTIVES"],
     "style-src": [SELF, UNSAFE_INLINE],
