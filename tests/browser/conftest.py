@@ -62,6 +62,25 @@ def pin_clock(context) -> None:
     context.clock.install(time=timezone.now())
 
 
+# Every Content-Security-Policy violation in a page, as "directive blocked-URI source:line".
+WATCH_CSP = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  (window.__cspViolations = window.__cspViolations || []).push(
+    `${event.effectiveDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`
+  );
+});
+"""
+
+
+def watch_csp(context) -> None:
+    """Record the policy violations of every page of the context (read with csp_violations)."""
+    context.add_init_script(WATCH_CSP)
+
+
+def csp_violations(page) -> list[str]:
+    return page.evaluate("window.__cspViolations || []")
+
+
 @pytest.fixture
 def phone(browser):
     """A phone-sized page that records console errors and failed requests."""
@@ -69,6 +88,7 @@ def phone(browser):
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="vi-VN"
     )
     pin_clock(context)
+    watch_csp(context)
     page = context.new_page()
     page.errors = []
     page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
