@@ -133,3 +133,16 @@ def test_the_page_editor_writes_its_widget_set_up_as_data(admin_client, event):
         "ImageChooser",
     } <= names
     assert "bookday/admin-init" in html
+
+
+def test_a_set_up_call_is_data_only_when_it_is_a_plain_call_with_json_arguments():
+    from home.admin_csp import js_call_as_data
+
+    block = js_call_as_data('new ImageChooser("id_image", {"modalUrl": "/admin/images/chooser/"});')
+    assert block.startswith('<script type="application/json" data-bookday-init>')
+    assert '"call": "ImageChooser", "new": true, "args": ["id_image", {"modalUrl"' in block
+    assert "</script>" not in block.removesuffix("</script>")  # "<" is escaped inside
+    assert js_call_as_data('createTaskChooser("id_task");').count('"new": false') == 1
+    # Anything else is left as Wagtail wrote it (and the policy blocks it, visibly).
+    assert js_call_as_data("window.x = 1; alert(2);") is None
+    assert js_call_as_data("new Thing(someVariable);") is None
