@@ -1,8 +1,10 @@
 import hashlib
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.cache import cache
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import has_vary_header
 
@@ -83,3 +85,18 @@ class PublicPageCacheMiddleware:
             cache.incr(cls.VERSION_KEY)
         except ValueError:
             cache.set(cls.VERSION_KEY, 1, None)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the relaxed ADMIN_CONTENT_SECURITY_POLICY for the Wagtail
+    admin and the API docs, whose third-party front ends set inline styles (see settings)."""
+
+    @staticmethod
+    def _relaxed(request) -> bool:
+        return request.path_info.startswith((reverse("wagtailadmin_home"), reverse("api:openapi-view")))
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and parts.config is None and self._relaxed(request):
+            parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY
+        return parts

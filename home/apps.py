@@ -25,6 +25,9 @@ class HomeConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished
 
         import bookday.checks  # noqa: F401 - registers the deployment checks
+        from home import admin_csp
+
+        admin_csp.install()
         from bookday.middleware import PublicPageCacheMiddleware
 
         page_published.connect(PublicPageCacheMiddleware.clear, dispatch_uid="bookday_pagecache_publish")

@@ -1,4 +1,6 @@
 from django.db import models
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.widgets import SlugInput
@@ -28,3 +30,9 @@ def locked_signins_menu_item():
     from home import admin_signins
 
     return admin_signins.menu_item()
+
+
+@hooks.register("insert_global_admin_js")
+def admin_init_js():
+    """Runs the widget set-up that Wagtail writes inline, as data (home.admin_csp)."""
+    return format_html('<script src="{}"></script>', static("bookday/admin-init.js"))

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_tasks",
+    "csp",
     "ninja",  # serves the API docs from local static files, not a CDN
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so a cached page gets the header too.
+    "bookday.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bookday.middleware.LocaleMiddleware",
     "bookday.middleware.PublicPageCacheMiddleware",
@@ -69,6 +73,43 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: answers a locked-out login
 ]
+
+# Content-Security-Policy (django-csp). Public pages run only the site's own static files: no
+# inline script or style, no third party. Data blocks (<script type="application/json"> and
+# "application/ld+json") are not scripts and need nothing. The scanner's decode worker and
+# service worker are served from this site; blob: lets the self-hosted ALTCHA widget start its
+# proof-of-work Web Worker, which it builds from a blob: URL. The scanner page's import map is an
+# inline script: the view adds its hash (events.scanner_views). The Wagtail admin and the API
+# docs get ADMIN_CONTENT_SECURITY_POLICY (bookday.middleware.ContentSecurityPolicyMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "manifest-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+# The Wagtail admin (and Swagger UI) set styles inline, in attributes and in <style> elements
+# they create at run time; editors preview uploaded images and documents, which may be served
+# from MEDIA_URL or a blob: while uploading. Scripts stay 'self' only: what Wagtail writes as
+# inline <script> (choosers, date pickers, inline panels) is written as JSON data instead
+# (home.admin_csp, home/templates/wagtailadmin/) and run by home/static/bookday/admin-init.js.
+# The page preview is framed by the admin itself.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+    "frame-src": [SELF],
+    "frame-ancestors": [SELF],
+}
 
 # Every sign-in goes through django.contrib.auth.authenticate(), so one throttle covers the
 # Wagtail admin, the gate staff's scanner login and the publishers' portal: after
