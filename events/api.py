@@ -48,6 +48,13 @@ class RegistrationIn(Schema):
     join_waitlist: bool = Field(
         True, description="Join the waiting list when the day is full (else 409 full)"
     )
+    altcha: str = Field(
+        "",
+        description="A solved ALTCHA proof-of-work challenge, as the website's form sends it: GET "
+        "/altcha/challenge/, find the number with any ALTCHA library (altcha.org; a fraction of a "
+        "second), and send the base64 JSON payload. Each challenge is accepted once, within 20 "
+        "minutes. Missing or wrong: 422 invalid, with a message on `altcha`.",
+    )
 
 
 class RegistrationOut(Schema):

@@ -5,6 +5,7 @@ from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bookday.altcha import ChallengeField
 from bookday.validators import guard_text_fields, organisation_name, person_name
 from publishers.enums import BoothSize, OrganisationType
 from publishers.services.applications import MAX_LOGO_BYTES
@@ -110,6 +111,7 @@ class ApplicationForm(forms.Form):
         label=gettext_lazy("Leave this field empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
+    altcha = ChallengeField()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")  # no colon after labels
