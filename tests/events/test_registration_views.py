@@ -1,6 +1,9 @@
 """The visitor's side: the form on the event page, the pass page and its links, find my pass."""
 
 import datetime as dt
+import json
+import re
+from html import unescape
 
 import pytest
 from django.core import mail
@@ -278,14 +281,21 @@ def test_each_public_form_refuses_a_missing_wrong_or_reused_check_and_changes_no
     assert Registration.objects.count() == before and mail.outbox == []
 
 
+def widget_strings(html: str) -> dict:
+    """The texts the page gives the ALTCHA widget (a JSON attribute)."""
+    return json.loads(unescape(re.search(r'<altcha-widget[^>]* strings="([^"]*)"', html)[1]))
+
+
 def test_the_check_is_served_by_the_site_itself_and_translated(client, event):
     html = client.get(f"/events/{event.pk}/register/").content.decode()
     assert '<script type="module" src="/static/vendor/altcha/altcha.js"></script>' in html
     assert (
         'challengeurl="/altcha/challenge/"' in html and 'workerurl="/static/vendor/altcha/worker.js"' in html
     )
-    assert "Tôi không phải là người máy" in html and "I am not a robot" not in html
-    assert "I am not a robot" in client.get(f"/en/events/{event.pk}/register/").content.decode()
+    assert widget_strings(html)["label"] == "Tôi không phải là người máy"
+    assert widget_strings(html)["verified"] == "Đã kiểm tra"
+    english = client.get(f"/en/events/{event.pk}/register/").content.decode()
+    assert widget_strings(english)["label"] == "I am not a robot"
     assert "https://" not in html.split('name="altcha"')[1].split("</altcha-widget>")[0]  # no outside service
     challenge = client.get("/altcha/challenge/")
     assert challenge["Cache-Control"].startswith("max-age=0") and "no-store" in challenge["Cache-Control"]
