@@ -7,13 +7,13 @@ rate limits, which stay. The widget's script, stylesheet and worker are external
 """
 
 import datetime as dt
+import time
 
 import altcha
 from django.conf import settings
 from django.http import JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -24,10 +24,11 @@ from django_altcha import AltchaField, AltchaWidget, get_challenge_expire_second
 def new_challenge() -> altcha.Challenge:
     """A challenge signed with ALTCHA_HMAC_KEY, valid for ALTCHA_CHALLENGE_EXPIRE.
 
-    Not django_altcha.get_altcha_challenge(): it dates the expiry with a naive local now(), while
-    the project reads time from Django (timezone.now(), which a pinned test clock also pins).
+    Not django_altcha.get_altcha_challenge(): it dates the expiry with a naive now() read as local
+    time, which is off by the time zone whenever the two disagree (a pinned test clock). The
+    expiry here is an aware moment on time.time(), the clock the ALTCHA library checks it with.
     """
-    expires = timezone.now() + dt.timedelta(seconds=get_challenge_expire_seconds())
+    expires = dt.datetime.fromtimestamp(time.time() + get_challenge_expire_seconds(), tz=dt.UTC)
     options = altcha.ChallengeOptions(
         hmac_key=get_hmac_key(), max_number=settings.ALTCHA_MAX_NUMBER, expires=expires
     )

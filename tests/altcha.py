@@ -31,3 +31,8 @@ def wrong_solution() -> str:
     return altcha.Payload(
         challenge.algorithm, challenge.challenge, number + 1, challenge.salt, challenge.signature
     ).to_base64()
+
+
+def solved(data: dict) -> dict:
+    """``data`` as a person's browser posts it: with the check solved."""
+    return {**data, "altcha": altcha_solution()}
