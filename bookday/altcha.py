@@ -63,6 +63,11 @@ class ChallengeWidget(AltchaWidget):
 
     template_name = "widgets/altcha.html"  # in an app: the form renderer reads app templates only
 
+    def id_for_label(self, id_):
+        # The checkbox is the widget's own, named by the widget's own label ("I am not a robot");
+        # the field's label is a caption above it, not a <label for> pointing at nothing.
+        return None
+
     def get_context(self, name, value, attrs):
         self.options.update(
             challengeurl=reverse("altcha_challenge"),
@@ -70,7 +75,6 @@ class ChallengeWidget(AltchaWidget):
             strings=widget_strings(),
             hidefooter=True,  # a link to altcha.org, in English, that visitors do not need
             hidelogo=True,
-            id=(attrs or {}).get("id") or self.attrs.get("id"),  # the field's <label for> names the checkbox
         )
         context = super().get_context(name, value, attrs)
         context["altcha_css"] = static("vendor/altcha/altcha.css")
