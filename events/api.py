@@ -127,6 +127,10 @@ def create_registration(request, event_id: int, payload: RegistrationIn):
     if event is None:
         raise Http404
     data = payload.dict()
+    # The API takes the same proof-of-work check as the web form (`altcha`, validated by the
+    # form): it is as anonymous as the form, so exempting it would leave bots the open door. A
+    # partner's program solves a challenge in a fraction of a second with any ALTCHA library;
+    # one rule, no partner keys to issue, store or revoke.
     form = RegistrationForm(
         event,
         data={
