@@ -7,12 +7,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from bookday import views
+from bookday import altcha, views
 from bookday.api import api, not_found
 from events import views as event_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("altcha/challenge/", altcha.challenge, name="altcha_challenge"),
     path("api/v1/", api.urls),
     re_path(r"^api/", not_found),
     path("admin/", include(wagtailadmin_urls)),

@@ -48,6 +48,13 @@ class RegistrationIn(Schema):
     join_waitlist: bool = Field(
         True, description="Join the waiting list when the day is full (else 409 full)"
     )
+    altcha: str = Field(
+        "",
+        description="A solved ALTCHA proof-of-work challenge, as the website's form sends it: GET "
+        "/altcha/challenge/, find the number with any ALTCHA library (altcha.org; a fraction of a "
+        "second), and send the base64 JSON payload. Each challenge is accepted once, within 20 "
+        "minutes. Missing or wrong: 422 invalid, with a message on `altcha`.",
+    )
 
 
 class RegistrationOut(Schema):
@@ -120,6 +127,10 @@ def create_registration(request, event_id: int, payload: RegistrationIn):
     if event is None:
         raise Http404
     data = payload.dict()
+    # The API takes the same proof-of-work check as the web form (`altcha`, validated by the
+    # form): it is as anonymous as the form, so exempting it would leave bots the open door. A
+    # partner's program solves a challenge in a fraction of a second with any ALTCHA library;
+    # one rule, no partner keys to issue, store or revoke.
     form = RegistrationForm(
         event,
         data={

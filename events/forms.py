@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from bookday.altcha import ChallengeField
 from bookday.validators import guard_text_fields, organisation_name, person_name
 from events.validators import normalize_vn_mobile
 
@@ -169,6 +170,7 @@ class RegistrationForm(forms.Form):
         label=gettext_lazy("Leave this field empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
+    altcha = ChallengeField()
 
     def __init__(
         self, event, *args, availability: dict | None = None, now: dt.datetime | None = None, **kwargs
@@ -251,6 +253,7 @@ class FindPassForm(forms.Form):
             invalid=gettext_lazy("This email address does not look right; check it, e.g. ten@gmail.com.")
         ),
     )
+    altcha = ChallengeField()
 
 
 class ChangeForm(forms.Form):
@@ -295,6 +298,12 @@ class ChangeForm(forms.Form):
         self.fields["visit_date"].widget.closed = {d.isoformat() for d in event.days if d not in open_days}
         self.fields["party_size"].max_value = event.max_party_size
         self.fields["party_size"].widget.attrs["max"] = event.max_party_size
+
+
+class AccessRequestForm(forms.Form):
+    """ "Send me a code": each request emails the registration's address, so it is checked too."""
+
+    altcha = ChallengeField()
 
 
 class AccessCodeForm(forms.Form):

@@ -76,6 +76,18 @@ def send_registration_email(registration_id: int) -> None:
     Registration.objects.filter(pk=registration_id).update(email_sent_at=timezone.now(), email_error="")
 
 
+@task()
+def resend_passes_to(email: str) -> None:
+    """ "Find my pass": look the address up and email its passes, outside the request.
+
+    The request only queues this, so it answers in the same time whether or not the address
+    registered: the look-up and the emails would otherwise tell a stranger who did.
+    """
+    from events.services.registration import resend_passes
+
+    resend_passes(email=email)
+
+
 def _retry_later(registration_id: int, attempts: int) -> None:
     """Back off 1, 2, 4, ... minutes on a queue that can defer; `send_pending_emails` covers the rest."""
     if attempts >= MAX_EMAIL_ATTEMPTS or not send_registration_email.get_backend().supports_defer:

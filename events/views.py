@@ -1,5 +1,7 @@
 """Public views: thin. They validate, call a service, and render."""
 
+import logging
+
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,14 +14,24 @@ from bookday.ratelimit import allow_all, client_ip
 from bookday.text import mask_email
 from bookday.validators import rate_limit_email
 from events.enums import RegistrationStatus, RegistrationWindow
-from events.forms import EMAIL_DOMAIN_TYPOS, AccessCodeForm, ChangeForm, FindPassForm, RegistrationForm
+from events.forms import (
+    EMAIL_DOMAIN_TYPOS,
+    AccessCodeForm,
+    AccessRequestForm,
+    ChangeForm,
+    FindPassForm,
+    RegistrationForm,
+)
 from events.models import EventPage, Pass, Registration
 from events.services import access
 from events.services.calendar import event_calendar as render_event_calendar
 from events.services.calendar import google_calendar_url
 from events.services.calendar import pass_calendar as render_pass_calendar
 from events.services.passes import pass_code_groups, pass_pdf, qr_svg
-from events.services.registration import RegistrationError, cancel, change, register, resend_passes
+from events.services.registration import RegistrationError, cancel, change, register
+from events.tasks import resend_passes_to
+
+log = logging.getLogger(__name__)
 
 
 def live_event(pk: int) -> EventPage:
@@ -270,20 +282,25 @@ def pass_access(request, code: str):
     typed in here, leads to the same page as the emailed link."""
     entry_pass = _pass(code)
     registration = entry_pass.registration
-    form = AccessCodeForm(request.POST if request.POST.get("action") == "check" else None)
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = AccessCodeForm(request.POST if action == "check" else None)
+    request_form = AccessRequestForm(request.POST if action == "send" else None)
     context = {
         "entry_pass": entry_pass,
         "registration": registration,
         "event": registration.event,
         "sent_to": mask_email(registration.email),
         "form": form,
-        "sent": request.method == "POST",
+        "request_form": request_form,
+        "sent": request.method == "POST" and not request_form.errors,
     }
     status = 200
     if registration.status == RegistrationStatus.CANCELLED:
         return redirect("pass_detail", code=entry_pass.code)
-    if request.method == "POST" and request.POST.get("action") == "send":
-        if _over_limit(request) or not access.request_code(registration=registration):
+    if action == "send":
+        if not request_form.is_valid():
+            status = 400  # no code is sent without the proof-of-work check
+        elif _over_limit(request) or not access.request_code(registration=registration):
             context["refused"] = _(
                 "Too many codes were asked for this pass. Use the newest email, or wait an hour."
             )
@@ -311,7 +328,11 @@ def find_pass(request):
         elif _too_many(request, form, email=form.cleaned_data["email"].strip().lower()):
             status = 429
         else:
-            resend_passes(email=form.cleaned_data["email"])
-            # The same answer whether or not the address has registrations: no one learns who did.
+            # The same answer, after the same work, whether or not the address has registrations:
+            # the look-up happens in the task, so neither the page nor its timing tells who did.
+            try:
+                resend_passes_to.enqueue(form.cleaned_data["email"])
+            except Exception as error:  # the queue (e.g. Redis) is down: say nothing more than usual
+                log.warning("Could not queue find-my-pass: %s", error)
             return render(request, "events/registration_received.html", {"find": True})
     return render(request, "events/find_pass.html", {"form": form}, status=status)

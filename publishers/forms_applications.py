@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy
 
+from bookday.altcha import ChallengeField
 from bookday.validators import guard_text_fields, organisation_name, person_name, web_image
 from publishers.enums import BoothSize, OrganisationType
 from publishers.validators import normalize_tax_code, normalize_vn_phone
@@ -105,6 +106,7 @@ class ApplicationForm(forms.Form):
         label=gettext_lazy("Leave this field empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
+    altcha = ChallengeField()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")  # no colon after labels

@@ -27,6 +27,20 @@ PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 # carrier's NAT shares one), strict per email address.
 RATE_LIMIT_PER_IP = env.int("RATE_LIMIT_PER_IP", default=60)  # per minute
 RATE_LIMIT_PER_EMAIL = env.int("RATE_LIMIT_PER_EMAIL", default=5)  # per hour
+# The proof-of-work check on public forms (bookday/altcha.py): the puzzle's size, a few hundred
+# milliseconds on a cheap phone at 100,000; and the key that signs challenges (derived from
+# SECRET_KEY by each settings module unless given).
+ALTCHA_MAX_NUMBER = env.int("ALTCHA_MAX_NUMBER", default=100_000)
+ALTCHA_HMAC_KEY = env("ALTCHA_HMAC_KEY", default="")
+
+
+def altcha_key(secret_key: str) -> str:
+    """A key of its own for ALTCHA, so a leaked challenge signature says nothing about SECRET_KEY."""
+    import hashlib
+    import hmac
+
+    return hmac.new(secret_key.encode(), b"bookday.altcha", hashlib.sha256).hexdigest()
+
 
 INSTALLED_APPS = [
     "home",

@@ -14,6 +14,8 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(S
         "SECRET_KEY must be set to a random value of at least 50 characters in production."
     )
 
+ALTCHA_HMAC_KEY = ALTCHA_HMAC_KEY or altcha_key(SECRET_KEY)  # noqa: F405
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 # The proxy terminates TLS and says so in X-Forwarded-Proto.

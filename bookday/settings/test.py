@@ -5,6 +5,9 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production-0123456789-abcdefghijklmnop"
+ALTCHA_HMAC_KEY = ALTCHA_HMAC_KEY or altcha_key(SECRET_KEY)  # noqa: F405
+# Small puzzles: view tests solve them in Python (tests/altcha.py), browsers in a blink.
+ALTCHA_MAX_NUMBER = 1_000
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,6 +1,7 @@
 """Browser tests: Debian's Chromium driven by Playwright (never a downloaded browser)."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -112,3 +113,10 @@ def axe_violations(page) -> list[str]:
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
     ]
+
+
+def solve_altcha(page) -> None:
+    """Tick the form's proof-of-work check as a person does, and wait until the real widget
+    (our static altcha.js and its worker) has solved the server's challenge."""
+    page.get_by_role("checkbox", name=re.compile("Tôi không phải là người máy")).click()
+    page.locator('altcha-widget .altcha[data-state="verified"]').wait_for(timeout=15_000)

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from publishers.models import ExhibitorApplication
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, solve_altcha
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,6 +50,7 @@ def test_a_publisher_applies_from_the_event_page_on_a_phone(live_server, phone, 
     phone.locator("#id_phone").fill("024 3943 4730")
     phone.locator("#id_logo").set_input_files(str(logo))
     phone.locator("#id_consent").check()
+    solve_altcha(phone)
     phone.locator("form.form button[type=submit]").click()
     phone.wait_for_url(f"**/events/{event.pk}/exhibit/thanks/")
     assert "h***@nxbkimdong.vn" in phone.locator("main").inner_text()

@@ -3,6 +3,8 @@ import datetime as dt
 import pytest
 
 from events.models import Registration
+from tests.browser.conftest import solve_altcha
+from tests.browser.test_exhibitor_application import assert_fits_a_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +21,10 @@ def test_a_visitor_registers_on_a_phone_and_gets_a_pass(live_server, phone, even
     phone.get_by_label(tomorrow.strftime("%d/%m/%Y"), exact=False).check()
     phone.get_by_label("Số người").fill("2")
     phone.get_by_label("Tôi đồng ý", exact=False).check()
+    solve_altcha(phone)
+    assert phone.get_by_text("Đã kiểm tra").is_visible()
+    assert_fits_a_phone(phone)
+    phone.locator(".form").screenshot(path=str(tmp_path / "form-360.png"))
     phone.get_by_role("button", name="Đăng ký và nhận vé").click()
 
     registration = Registration.objects.get()

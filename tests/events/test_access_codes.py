@@ -12,6 +12,7 @@ from freezegun import freeze_time
 from bookday.text import mask_email
 from events.models import AccessCode
 from events.services import access
+from tests.altcha import solved
 from tests.factories import register_visitor
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,7 @@ def test_the_code_page_leads_to_the_change_page(_now, client, registration):
     code = registration.entry_pass.code
     page = client.get(f"/p/{code}/access/")
     assert "h***@gmail.com" in page.content.decode()
-    assert client.post(f"/p/{code}/access/", {"action": "send"}).status_code == 200
+    assert client.post(f"/p/{code}/access/", solved({"action": "send"})).status_code == 200
     wrong = client.post(f"/p/{code}/access/", {"action": "check", "code": "12345x"})
     html = wrong.content.decode()
     assert wrong.status_code == 400 and "Mã không đúng hoặc đã hết hiệu lực" in html
@@ -103,3 +104,11 @@ def test_the_code_page_leads_to_the_change_page(_now, client, registration):
     right = client.post(f"/p/{code}/access/", {"action": "check", "code": emailed_code()})
     assert right.status_code == 302 and right["Location"].startswith(f"/p/{code}/manage/?t=")
     assert client.get(right["Location"]).status_code == 200
+
+
+def test_no_code_is_sent_without_the_check(client, registration):
+    code = registration.entry_pass.code
+    mail.outbox.clear()
+    response = client.post(f"/p/{code}/access/", {"action": "send"})
+    assert response.status_code == 400 and mail.outbox == []
+    assert "Hãy đánh dấu “Tôi không phải là người máy”" in response.content.decode()

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from events.services.passes import pass_pdf
 from events.services.registration import cancel
+from tests.altcha import solved
 from tests.factories import register_visitor
 
 pytestmark = pytest.mark.django_db
@@ -172,7 +173,7 @@ def test_a_queue_outage_keeps_the_registration_and_is_retried_later(
         "website": "",
     }
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/events/{event.pk}/register/", data)
+        response = client.post(f"/events/{event.pk}/register/", solved(data))
     registration = Registration.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/p/{registration.entry_pass.code}/"
     assert "queue: Redis unreachable" in registration.email_error and mail.outbox == []

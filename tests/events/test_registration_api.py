@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 
 from events.models import Registration
+from tests.altcha import altcha_solution, wrong_solution
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +25,12 @@ def payload(event):
 
 
 def post(client, event, body, **headers):
+    """Post as a partner's program does: with the proof-of-work check solved."""
     return client.post(
-        f"/api/v1/events/{event.pk}/registrations/", body, content_type="application/json", headers=headers
+        f"/api/v1/events/{event.pk}/registrations/",
+        {"altcha": altcha_solution(), **body},
+        content_type="application/json",
+        headers=headers,
     )
 
 
@@ -148,3 +153,13 @@ def test_repeats_for_one_email_are_rate_limited_but_others_behind_the_address_ar
     assert response.json()["code"] == "rate_limited"
     assert Registration.objects.count() == 1
     assert post(client, event, {**payload, "email": "lop-8a@example.vn"}).status_code == 201
+
+
+@pytest.mark.parametrize("answer", ["", wrong_solution])
+def test_the_api_requires_the_same_check_as_the_form(client, event, payload, answer):
+    response = post(client, event, {**payload, "altcha": answer() if callable(answer) else answer})
+    assert response.status_code == 422 and response.json()["code"] == "invalid"
+    assert "altcha" in response.json()["errors"]
+    assert not Registration.objects.exists()
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["RegistrationIn"]
+    assert "/altcha/challenge/" in schema["properties"]["altcha"]["description"]

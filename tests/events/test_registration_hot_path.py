@@ -8,6 +8,7 @@ import pytest
 from events.enums import RegistrationStatus
 from events.models import EventPage, Registration
 from events.services.registration import RegistrationError, register
+from tests.altcha import solved
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,9 @@ def body(event, n, **extra):
 
 
 def post(client, event, data):
-    return client.post(f"/api/v1/events/{event.pk}/registrations/", data, content_type="application/json")
+    return client.post(
+        f"/api/v1/events/{event.pk}/registrations/", solved(data), content_type="application/json"
+    )
 
 
 def test_a_registration_costs_a_fixed_number_of_queries(client, event, django_assert_max_num_queries):

@@ -1,12 +1,18 @@
 """The visitor's side: the form on the event page, the pass page and its links, find my pass."""
 
 import datetime as dt
+import json
+import re
+from html import unescape
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from events.models import Registration
-from events.tasks import cancel_token
+from events.tasks import cancel_token, resend_passes_to
+from tests.altcha import altcha_solution, wrong_solution
 from tests.factories import register_visitor
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +33,9 @@ def form_data(event):
 
 
 def post(client, event, data, **headers):
-    return client.post(f"/events/{event.pk}/register/", data, **headers)
+    """Post the form as a person's browser does: with the proof-of-work check solved, unless the
+    test gives its own ``altcha`` value."""
+    return client.post(f"/events/{event.pk}/register/", {"altcha": altcha_solution(), **data}, **headers)
 
 
 def test_event_page_leads_to_the_form_with_places_left(client, event):
@@ -197,18 +205,108 @@ def test_find_my_pass_resends_without_telling_who_registered(
     register_visitor(event, email="huong@example.vn", visit_date=event.end_date)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        known = client.post("/passes/find/", {"email": "Huong@example.vn"})
-        unknown = client.post("/passes/find/", {"email": "ai-do@example.vn"})
+        known = client.post("/passes/find/", {"email": "Huong@example.vn", "altcha": altcha_solution()})
+        unknown = client.post("/passes/find/", {"email": "ai-do@example.vn", "altcha": altcha_solution()})
     assert known.content == unknown.content
     assert [m.to for m in mail.outbox] == [["huong@example.vn"], ["huong@example.vn"]]
-    assert client.post("/passes/find/", {"email": "not an email"}).status_code == 400
+    assert (
+        client.post("/passes/find/", {"email": "not an email", "altcha": altcha_solution()}).status_code
+        == 400
+    )
+
+
+@pytest.fixture
+def queued(settings):
+    """Tasks are kept, not run: what the request itself does is all that happens."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    backend = resend_passes_to.get_backend()
+    yield backend
+    backend.clear()
+
+
+def test_find_my_pass_does_the_same_work_for_a_registered_and_an_unknown_address(client, event, queued):
+    register_visitor(event, email="huong@example.vn")
+    mail.outbox.clear()
+    client.get("/passes/find/")  # the site's first request warms caches; measure the next ones
+    queued.clear()  # the registration's own email
+    work = []
+    for email in ["huong@example.vn", "ai-do@example.vn"]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post("/passes/find/", {"email": email, "altcha": altcha_solution()})
+        assert response.status_code == 200
+        work.append([query["sql"] for query in queries.captured_queries])
+    assert work[0] == work[1]  # the same statements either way (the session's, the page's)
+    assert not any("events_registration" in sql for sql in work[0])  # only the task looks up
+    assert mail.outbox == []
+    assert [(result.task.name, result.args) for result in queued.results] == [
+        ("resend_passes_to", ["huong@example.vn"]),
+        ("resend_passes_to", ["ai-do@example.vn"]),
+    ]
+
+
+def test_the_find_my_pass_task_sends_every_active_pass_of_the_address(
+    event, django_capture_on_commit_callbacks
+):
+    register_visitor(event, email="huong@example.vn")
+    register_visitor(event, email="huong@example.vn", visit_date=event.end_date)
+    register_visitor(event, email="nam@example.vn")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        resend_passes_to.call("Huong@Example.vn")
+    assert sorted(m.to[0] for m in mail.outbox) == ["huong@example.vn", "huong@example.vn"]
+
+
+@pytest.mark.parametrize("answer", ["", "not-base64!", "wrong", "reused"])
+def test_each_public_form_refuses_a_missing_wrong_or_reused_check_and_changes_nothing(
+    client, event, form_data, answer, django_capture_on_commit_callbacks
+):
+    if answer == "wrong":
+        answer = wrong_solution()
+    elif answer == "reused":
+        answer = altcha_solution()
+        assert (
+            post(client, event, {**form_data, "email": "first@example.vn", "altcha": answer}).status_code
+            == 302
+        )
+    before = Registration.objects.count()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        registered = post(client, event, {**form_data, "altcha": answer})
+        found = client.post("/passes/find/", {"email": "first@example.vn", "altcha": answer})
+    assert registered.status_code == 400 and found.status_code == 400
+    for page in (registered, found):
+        html = page.content.decode()
+        assert "Kiểm tra chống thư rác" in html  # the field's label, with its message under it
+        assert ("Hãy đánh dấu" if not answer else "không thành công hoặc đã hết hạn") in html
+    assert Registration.objects.count() == before and mail.outbox == []
+
+
+def widget_strings(html: str) -> dict:
+    """The texts the page gives the ALTCHA widget (a JSON attribute)."""
+    return json.loads(unescape(re.search(r'<altcha-widget[^>]* strings="([^"]*)"', html)[1]))
+
+
+def test_the_check_is_served_by_the_site_itself_and_translated(client, event):
+    html = client.get(f"/events/{event.pk}/register/").content.decode()
+    assert '<script type="module" src="/static/vendor/altcha/altcha.js"></script>' in html
+    assert (
+        'challengeurl="/altcha/challenge/"' in html and 'workerurl="/static/vendor/altcha/worker.js"' in html
+    )
+    assert widget_strings(html)["label"] == "Tôi không phải là người máy"
+    assert widget_strings(html)["verified"] == "Đã kiểm tra"
+    english = client.get(f"/en/events/{event.pk}/register/").content.decode()
+    assert widget_strings(english)["label"] == "I am not a robot"
+    assert "https://" not in html.split('name="altcha"')[1].split("</altcha-widget>")[0]  # no outside service
+    challenge = client.get("/altcha/challenge/")
+    assert challenge["Cache-Control"].startswith("max-age=0") and "no-store" in challenge["Cache-Control"]
+    assert set(challenge.json()) == {"algorithm", "challenge", "maxNumber", "salt", "signature"}
 
 
 def test_english_visitors_get_english_pages_and_emails(
     client, event, form_data, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/en/events/{event.pk}/register/", form_data)
+        response = client.post(f"/en/events/{event.pk}/register/", {**form_data, "altcha": altcha_solution()})
     assert response["Location"].startswith("/en/p/")
     assert "Confirmed: show this QR code at the gate." in client.get(response["Location"]).content.decode()
     assert mail.outbox[0].subject.startswith("Your entry pass")

@@ -14,6 +14,7 @@ from events.enums import ProgrammeKind
 from events.models import Registration
 from events.services.access import manage_token
 from events.services.registration import cancel
+from tests.altcha import solved
 from tests.factories import EventPageFactory, ProgrammeItemFactory, register_visitor
 
 pytestmark = pytest.mark.django_db
@@ -160,7 +161,7 @@ def test_every_error_is_the_projects_own_vietnamese_and_marks_its_field(
         "consent": "on",
         **changes,
     }
-    response = client.post(f"/events/{fair.pk}/register/", data)
+    response = client.post(f"/events/{fair.pk}/register/", solved(data))
     html = response.content.decode()
     assert response.status_code == 400 and message in html
     for django_default in ("Nhập địa chỉ email.", "Trường này là bắt buộc.", "lớn hơn hoặc bằng với"):
@@ -194,15 +195,17 @@ def test_a_mistyped_domain_is_questioned_once_then_either_answer_registers(clien
         "party_size": "1",
         "consent": "on",
     }
-    asked = client.post(f"/events/{fair.pk}/register/", data)
+    asked = client.post(f"/events/{fair.pk}/register/", solved(data))
     assert (
         asked.status_code == 200
         and "Có phải bạn muốn nhập <strong>ung@gmail.com</strong>?" in asked.content.decode()
     )
     assert not Registration.objects.exists()
-    client.post(f"/events/{fair.pk}/register/", {**data, "use_suggestion": "ung@gmail.com"})
+    client.post(f"/events/{fair.pk}/register/", solved({**data, "use_suggestion": "ung@gmail.com"}))
     assert Registration.objects.get().email == "ung@gmail.com"
-    client.post(f"/events/{fair.pk}/register/", {**data, "email": "lan@yaho.com", "email_confirmed": "on"})
+    client.post(
+        f"/events/{fair.pk}/register/", solved({**data, "email": "lan@yaho.com", "email_confirmed": "on"})
+    )
     assert Registration.objects.filter(email="lan@yaho.com").exists()  # the visitor knows best
 
 
@@ -216,7 +219,7 @@ def test_registering_again_with_another_party_size_says_how_to_change(client, fa
         "party_size": "3",
         "consent": "on",
     }
-    html = client.post(f"/events/{fair.pk}/register/", data).content.decode()
+    html = client.post(f"/events/{fair.pk}/register/", solved(data)).content.decode()
     assert "Địa chỉ này đã đăng ký" in html and "kể cả số người" in html and "Đổi hoặc hủy" in html
     assert Registration.objects.get().party_size == 1
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from home.groups import ORGANISERS
 from publishers.models import ExhibitorApplication, Publisher, PublisherUser
+from tests.altcha import solved
 from tests.factories import EventPageFactory
 from tests.publishers.application_factories import application_data, png
 
@@ -50,7 +51,7 @@ def test_submitting_the_form_records_the_application_and_thanks(
     client, event, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url(event), {**application_data(tax_code="0100109106"), "logo": png()})
+        response = client.post(url(event), solved({**application_data(tax_code="0100109106"), "logo": png()}))
     assert response.status_code == 302
     assert response["Location"] == f"/events/{event.pk}/exhibit/thanks/"
     app = ExhibitorApplication.objects.get()
@@ -83,9 +84,11 @@ def test_sending_the_form_again_before_confirming_keeps_only_the_newest(
     client, event, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url(event), application_data(tax_code="0100109106", expected_copies="1000"))
+        client.post(url(event), solved(application_data(tax_code="0100109106", expected_copies="1000")))
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url(event, "/en"), application_data(tax_code="0100 109 106", expected_copies="5000"))
+        client.post(
+            url(event, "/en"), solved(application_data(tax_code="0100 109 106", expected_copies="5000"))
+        )
     first, newest = (confirm_link(message) for message in mail.outbox)
     assert first != newest
     assert client.post(first).status_code == 400
@@ -108,7 +111,7 @@ def test_sending_the_form_again_before_confirming_keeps_only_the_newest(
     ],
 )
 def test_bad_input_shows_the_form_again_and_writes_nothing(client, event, overrides, field):
-    response = client.post(url(event), application_data(**overrides))
+    response = client.post(url(event), solved(application_data(**overrides)))
     assert response.status_code == 400
     assert field in response.context["form"].errors
     assert 'role="alert"' in response.content.decode()
@@ -127,7 +130,7 @@ def test_bad_input_shows_the_form_again_and_writes_nothing(client, event, overri
     ],
 )
 def test_a_logo_that_is_not_a_usable_image_is_refused(client, event, logo):
-    response = client.post(url(event), {**application_data(), "logo": logo})
+    response = client.post(url(event), solved({**application_data(), "logo": logo}))
     assert response.status_code == 400
     assert "logo" in response.context["form"].errors
     assert not ExhibitorApplication.objects.exists()
@@ -135,13 +138,13 @@ def test_a_logo_that_is_not_a_usable_image_is_refused(client, event, logo):
 
 def test_a_logo_over_2_mb_is_refused(client, event, monkeypatch):
     monkeypatch.setattr("bookday.validators.MAX_IMAGE_BYTES", 100)
-    response = client.post(url(event), {**application_data(), "logo": png()})
+    response = client.post(url(event), solved({**application_data(), "logo": png()}))
     assert response.status_code == 400 and "logo" in response.context["form"].errors
     assert not ExhibitorApplication.objects.exists()
 
 
 def test_a_filled_honeypot_looks_like_success_but_keeps_nothing(client, event):
-    response = client.post(url(event), application_data(fax="http://spam.example"))
+    response = client.post(url(event), solved(application_data(fax="http://spam.example")))
     assert response.status_code == 302
     assert not ExhibitorApplication.objects.exists() and not mail.outbox
 
@@ -149,8 +152,8 @@ def test_a_filled_honeypot_looks_like_success_but_keeps_nothing(client, event):
 @override_settings(RATE_LIMIT_PER_IP=2)
 def test_too_many_attempts_are_refused(client, event):
     for _ in range(2):
-        client.post(url(event), application_data())
-    response = client.post(url(event), application_data())
+        client.post(url(event), solved(application_data()))
+    response = client.post(url(event), solved(application_data()))
     assert response.status_code == 429
     assert ExhibitorApplication.objects.count() == 2
 
@@ -163,7 +166,7 @@ def test_closed_for_past_events_and_absent_for_drafts(client, event_index):
     )
     page = client.get(url(past))
     assert page.status_code == 200 and "<form" not in page.content.decode().split("<main")[1]
-    assert client.post(url(past), application_data()).status_code == 409
+    assert client.post(url(past), solved(application_data())).status_code == 409
     draft = EventPageFactory(parent=event_index, live=False)
     assert client.get(url(draft)).status_code == 404
     assert not ExhibitorApplication.objects.exists()
@@ -258,3 +261,10 @@ def test_set_password_links_of_staff_are_not_accepted_here(client, home):
     link = set_password_url(staff).replace("http://testserver", "")
     page = client.get(link, follow=True)
     assert "new_password1" not in page.content.decode()
+
+
+def test_an_application_without_the_check_is_refused_and_keeps_nothing(client, event):
+    response = client.post(url(event), application_data())
+    assert response.status_code == 400
+    assert "Hãy đánh dấu “Tôi không phải là người máy”" in response.content.decode()
+    assert not ExhibitorApplication.objects.exists() and mail.outbox == []
