@@ -23,7 +23,7 @@ from events.models import CheckIn, Gate, Registration, WalkIn
 from events.services.checkin import check_in
 from home.groups import GATE_STAFF
 from publishers.enums import ApplicationStatus
-from tests.browser.conftest import PHONE, pin_clock
+from tests.browser.conftest import PHONE, pin_clock, solve_altcha
 from tests.browser.test_publisher_portal import spreadsheet as two_new_titles_and_a_bad_isbn
 from tests.browser.test_scanner import (  # noqa: F401 (fixtures used by name)
     _server_settles,
@@ -118,7 +118,7 @@ def test_gate_staff_guide(live_server, server_log, browser, event, settings, sho
     page.locator("#gate").select_option(label="Cổng A")
     shoot(page, "gate-02-choose-gate")
     page.locator("#setup button[type=submit]").click()
-    page.wait_for_function("document.getElementById('bundle-status').dataset.passes !== undefined")
+    page.wait_for_function("() => document.getElementById('bundle-status').dataset.passes !== undefined")
     expect(page.locator("#where")).to_have_text(f"Cổng A · {event.title}")
 
     # A valid pass: green.
@@ -153,7 +153,7 @@ def test_gate_staff_guide(live_server, server_log, browser, event, settings, sho
 
     # Visitors without a pass: one tap per arrival (or a typed number).
     page.get_by_role("button", name="+5", exact=True).click()
-    page.wait_for_function("document.getElementById('t-gate-walkins').textContent === '5'")
+    page.wait_for_function("() => document.getElementById('t-gate-walkins').textContent === '5'")
     page.locator("#walkins-title").evaluate("h => h.scrollIntoView({block: 'start', behavior: 'instant'})")
     expect(page.locator("#walkins-status")).to_contain_text("5")
     shoot(page, "gate-06-walk-ins")
@@ -184,7 +184,7 @@ def test_gate_staff_guide(live_server, server_log, browser, event, settings, sho
     page.locator("#result-next").click()
 
     # The network drops: scanning goes on, the banner says so, the scan is uploaded later.
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     context.set_offline(True)
     page.wait_for_selector("#net[data-state=offline]")
     page.locator("#code").fill(offline_pass.entry_pass.code)
@@ -480,6 +480,7 @@ def test_visitors_guide(live_server, browser, event, settings, shoot):
     phone.get_by_label("Số người").fill("2")
     phone.get_by_label("Tôi đồng ý", exact=False).check()
     day.evaluate("d => d.scrollIntoView({block: 'center', behavior: 'instant'})")
+    solve_altcha(phone)
     fits(phone)
     shoot(phone, "visitors-02-form")
     phone.get_by_role("button", name="Đăng ký và nhận vé").click()
@@ -506,6 +507,7 @@ def test_visitors_guide(live_server, browser, event, settings, shoot):
     phone.get_by_label(tomorrow.strftime("%d/%m/%Y"), exact=False).check()
     phone.get_by_label("Số người").fill("1")
     phone.get_by_label("Tôi đồng ý", exact=False).check()
+    solve_altcha(phone)
     phone.get_by_role("button", name="Đăng ký và nhận vé").click()
     phone.wait_for_url("**/p/*/")
     expect(phone.get_by_text("Chưa có giá trị vào cửa.")).to_be_visible()
@@ -517,6 +519,7 @@ def test_visitors_guide(live_server, browser, event, settings, shoot):
     mail.outbox.clear()
     phone.goto(base + "/passes/find/")
     phone.locator("#id_email").fill("huong@gmail.com")
+    solve_altcha(phone)
     shoot(phone, "visitors-06-find-pass")
     phone.locator("main form button[type=submit]").click()
     phone.wait_for_load_state()
