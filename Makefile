@@ -66,7 +66,7 @@ CLOCK_TESTS ?= tests/test_clock.py tests/events tests/test_page_cache.py tests/t
 	tests/browser/test_registration_flow.py tests/browser/test_scanner.py
 CLOCK_TESTS_PG ?= tests/test_clock.py tests/events/test_registration.py tests/events/test_registration_api.py \
 	tests/events/test_passes.py tests/events/test_checkin.py tests/events/test_checkin_api.py \
-	tests/events/test_checkin_hot_path.py tests/events/test_checkin_pipelined.py tests/events/test_concurrency.py
+	tests/events/test_checkin_hot_path.py tests/events/test_gate_day.py tests/events/test_concurrency.py
 # The offset from the real clock to "HH:MM in Hanoi today", in seconds: an offset (not a start
 # time) so that every process (the tests, Chromium's, ffmpeg) reads the same faked clock;
 # computed again before each run, which then starts at that hour.
