@@ -11,8 +11,10 @@ import io
 import pytest
 import schemathesis
 from django.contrib.auth.models import Group, User
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
@@ -22,6 +24,17 @@ from tests.factories import register_visitor
 
 SCHEMA = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
+
+
+@pytest.fixture(autouse=True)
+def _one_connection():
+    """As Django's test client does: requests made in process must not close the test's database
+    connection (inside its transaction) when they finish."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def _token(username: str, group: str) -> str:
