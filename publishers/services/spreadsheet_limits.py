@@ -55,6 +55,8 @@ class Limits:
 LIMITS = Limits()
 EXCEL_COLUMNS, EXCEL_ROWS = 16_384, 1_048_576  # XFD1048576: no real reference lies beyond
 CHUNK = 64 * 1024
+
+
 # The machine's own monotonic clock, read directly: freezegun (which pins the tests' time)
 # patches time.monotonic in some threads and not in others, and a deadline computed on one
 # and checked on the other fails at once. The tests replace this to test the deadline.
