@@ -1,10 +1,8 @@
 """The organisers' help desk in the Wagtail admin: find a registration, see it with its check-ins,
 send its pass again or cancel it. Writes go through events.services.registration."""
 
-import re
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Min, OuterRef, Q, Subquery, Sum, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -21,15 +19,13 @@ from wagtail.admin.widgets.button import HeaderButton
 
 from bookday.admin_display import LocalInspectMixin
 from bookday.exports import ExportMixin
-from bookday.text import accent_insensitive_regex
 from events.enums import RegistrationSource, RegistrationStatus
 from events.models import CheckIn, Registration
-from events.models.registration import PASS_ALPHABET, PASS_CODE_LENGTH
+from events.services import lookup
 from events.services.registration import RegistrationError, cancel, register, resend_pass
-from events.validators import display_vn_mobile, normalize_vn_mobile
+from events.validators import display_vn_mobile
 
-_DIGITS = re.compile(r"^[\d\s.+\-()]{6,}$")
-_CODE = re.compile(rf"^[{PASS_ALPHABET}]{{4,{PASS_CODE_LENGTH}}}$")
+search_registrations = lookup.matching  # one rule for the help desk and the gate
 
 
 def registrations_for_admin(queryset):
@@ -61,30 +57,6 @@ def with_attendance(queryset):
         people_admitted=Subquery(grouped.annotate(n=Sum("admitted")).values("n")[:1]),
         first_entry_at=Subquery(grouped.annotate(t=Min("scanned_at")).values("t")[:1]),
     )
-
-
-def search_registrations(queryset, query: str):
-    """A phone number in any spelling ("0912 345 678", "+84912345678", or its last digits), words of
-    the name or organisation with or without accents ("nguyen thi hong"), an email address or a
-    pass code."""
-    query = " ".join(query.split())
-    try:
-        return queryset.filter(phone=normalize_vn_mobile(query))
-    except ValidationError:  # not a whole mobile number
-        pass
-    if _DIGITS.match(query):
-        digits = re.sub(r"\D", "", query).removeprefix("84").removeprefix("0")
-        if len(digits) >= 4:
-            return queryset.filter(phone__contains=digits)
-    words = Q()
-    for word in query.split():
-        pattern = accent_insensitive_regex(word)
-        words &= Q(full_name__regex=pattern) | Q(organisation__regex=pattern)
-    found = words | Q(email__icontains=query)
-    code = query.replace(" ", "").upper()
-    if _CODE.match(code):  # the whole pass code, or its last characters read out at the desk
-        found |= Q(entry_pass__code__endswith=code)
-    return queryset.filter(found)
 
 
 def status_label(registration) -> str:

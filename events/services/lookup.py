@@ -9,21 +9,49 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Sum, Value, When
+from django.db.models import Case, IntegerField, Q, Sum, Value, When
 
-from bookday.text import fold
+from bookday.text import accent_insensitive_regex
 from events.enums import RegistrationStatus
 from events.models import CheckIn, EventPage, Registration
-from events.models.registration import PASS_ALPHABET
+from events.models.registration import PASS_ALPHABET, PASS_CODE_LENGTH
 from events.validators import normalize_vn_mobile
 
 MAX_RESULTS = 5
-_CODE_TAIL = re.compile(rf"^[{PASS_ALPHABET}]{{4,6}}$")
+
+
+_DIGITS = re.compile(r"^[\d\s.+\-()]{6,}$")
+_CODE = re.compile(rf"^[{PASS_ALPHABET}]{{4,{PASS_CODE_LENGTH}}}$")
+
+
+def matching(queryset, query: str):
+    """Registrations of ``queryset`` that match ``query``, the way the help desk and the gate
+    search: a phone number in any spelling ("0912 345 678", "+84912345678", or its last digits),
+    words of the name or organisation with or without accents ("nguyen thi hong"), an email
+    address or a pass code (whole, or its last characters read out)."""
+    query = " ".join(query.split())
+    try:
+        return queryset.filter(phone=normalize_vn_mobile(query))
+    except ValidationError:  # not a whole mobile number
+        pass
+    if _DIGITS.match(query):
+        digits = re.sub(r"\D", "", query).removeprefix("84").removeprefix("0")
+        if len(digits) >= 4:
+            return queryset.filter(phone__contains=digits)
+    words = Q()
+    for word in query.split():
+        pattern = accent_insensitive_regex(word)
+        words &= Q(full_name__regex=pattern) | Q(organisation__regex=pattern)
+    found = words | Q(email__icontains=query)
+    code = query.replace(" ", "").upper()
+    if _CODE.match(code):
+        found |= Q(entry_pass__code__endswith=code)
+    return queryset.filter(found)
 
 
 def find(*, event: EventPage, query: str, day: dt.date) -> list[dict]:
     """Up to MAX_RESULTS registrations of ``event`` for ``day`` that match ``query``: a phone
-    number in any spelling, the last 4 to 6 characters of the pass code, or words of the name
+    number in any spelling, the end of the pass code (4 characters or more), or words of the name
     or organisation without accents ("tran van binh"). Any status: the screen tells a
     cancelled or waiting registration from a valid one.
 
@@ -31,23 +59,7 @@ def find(*, event: EventPage, query: str, day: dt.date) -> list[dict]:
     query = " ".join(str(query or "").split())
     if len(query) < 3:
         raise ValueError("query_too_short")
-    registrations = Registration.objects.filter(event=event, day__date=day)
-    try:
-        matches = registrations.filter(phone=normalize_vn_mobile(query))
-    except ValidationError:
-        compact = query.replace(" ", "").upper()
-        if _CODE_TAIL.match(compact):
-            matches = registrations.filter(entry_pass__code__endswith=compact)
-        else:
-            words = fold(query).split()
-            # Accent-insensitive matching in Python: the day holds at most its capacity, and only
-            # id, name and organisation are read.
-            ids = [
-                pk
-                for pk, name, organisation in registrations.values_list("pk", "full_name", "organisation")
-                if all(word in fold(f"{name} {organisation}") for word in words)
-            ][: MAX_RESULTS * 4]
-            matches = registrations.filter(pk__in=ids)
+    matches = matching(Registration.objects.filter(event=event, day__date=day), query)
     confirmed_first = Case(
         When(status=RegistrationStatus.CONFIRMED, then=Value(0)),
         default=Value(1),
