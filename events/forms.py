@@ -76,6 +76,21 @@ def suggest_email(email: str) -> str:
     return f"{local}@{fixed}" if local and fixed else ""
 
 
+def party_size_field(**extra) -> forms.IntegerField:
+    """The number of people, as the registration and the change forms ask for it."""
+    return forms.IntegerField(
+        label=gettext_lazy("Number of people"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages=_messages(
+            required=gettext_lazy("Enter the number of people, e.g. 1."),
+            invalid=gettext_lazy("Enter a whole number of people, e.g. 1."),
+            min_value=gettext_lazy("At least 1 person."),
+        ),
+        **extra,
+    )
+
+
 class DayChoice(forms.RadioSelect):
     """Radio buttons for the event's days; days that can no longer be chosen are shown, disabled."""
 
@@ -135,17 +150,9 @@ class RegistrationForm(forms.Form):
             invalid_choice=gettext_lazy("Pick one of the days of the event."),
         ),
     )
-    party_size = forms.IntegerField(
-        label=gettext_lazy("Number of people"),
-        min_value=1,
+    party_size = party_size_field(
         initial=1,
         help_text=gettext_lazy("1 for yourself; the whole group for a school class or an organisation."),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages=_messages(
-            required=gettext_lazy("Enter the number of people, e.g. 1."),
-            invalid=gettext_lazy("Enter a whole number of people, e.g. 1."),
-            min_value=gettext_lazy("At least 1 person."),
-        ),
     )
     organisation = forms.CharField(
         label=gettext_lazy("School or organisation"),
@@ -265,16 +272,7 @@ class ChangeForm(forms.Form):
         coerce=dt.date.fromisoformat,
         error_messages=_messages(invalid_choice=gettext_lazy("Pick one of the days of the event.")),
     )
-    party_size = forms.IntegerField(
-        label=gettext_lazy("Number of people"),
-        min_value=1,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages=_messages(
-            required=gettext_lazy("Enter the number of people, e.g. 1."),
-            invalid=gettext_lazy("Enter a whole number of people, e.g. 1."),
-            min_value=gettext_lazy("At least 1 person."),
-        ),
-    )
+    party_size = party_size_field()
     join_waitlist = forms.BooleanField(
         label=gettext_lazy("If that day is full, put me on its waiting list (I give up my current place)."),
         required=False,
