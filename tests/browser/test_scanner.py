@@ -627,7 +627,7 @@ def test_a_new_volunteer_signs_in_looks_up_a_visitor_and_uses_a_scanner_gun(
     page.wait_for_selector("#app-error:not([hidden])")
     assert "lỗi thử" in page.locator("#app-error-text").inner_text()
     box = page.locator("#app-error").bounding_box()
-    assert 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"]
+    assert box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
 
     # Signing out returns to the sign-in page.
     page.get_by_role("button", name=vi("Log out")).click()
