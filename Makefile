@@ -92,8 +92,13 @@ test-clock: $(VENV)/.dev
 		fi; \
 	done
 
+# makemessages writes the project's strings to bookday/locale (first in LOCALE_PATHS) and leaves
+# the admin catalogue bookday/locale_admin alone; admin_messages says what Wagtail's Vietnamese
+# still lacks (after a Wagtail upgrade: `manage.py admin_messages --merge`, then translate).
+# compilemessages compiles both.
 messages: $(VENV)/.dev
 	$(MANAGE) makemessages -l vi --no-obsolete --add-location file
+	$(MANAGE) admin_messages
 	$(MANAGE) compilemessages -l vi
 
 bench: system-deps $(VENV)/.dev

@@ -39,16 +39,23 @@ MODULES = [
     "api.js",
     "camera.js",
     "decide.js",
+    "errors.js",
     "feedback.js",
     "format.js",
     "keys.js",
     "ledger.js",
     "lookup.js",
+    "passlist.js",
     "queue.js",
+    "scan.js",
+    "screen.js",
     "sha256.js",
     "store.js",
+    "sync.js",
     "totals.js",
     "ui.js",
+    "undo.js",
+    "walkins.js",
 ]
 # What the service worker keeps so that /scan/ opens without network.
 SHELL = [

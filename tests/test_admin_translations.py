@@ -1,28 +1,21 @@
 """The catalogue completing Wagtail's Vietnamese admin (bookday/locale_admin) is complete,
 keeps every placeholder, is compiled, and is what the admin actually shows."""
 
-import gettext
-import importlib.util
 import json
 import re
+from io import StringIO
 from pathlib import Path
 
 import polib
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+
+from bookday import admin_messages
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "bookday" / "locale_admin"
 CATALOGUES = [LOCALE_DIR / "vi" / "LC_MESSAGES" / f"{domain}.po" for domain in ("django", "djangojs")]
-
-# %(name)s, %s, %d ... (with optional flags/width/precision) and str.format's {name}; %% is a literal.
-PLACEHOLDER = re.compile(
-    r"%\(\w+\)[#0 +-]*\d*(?:\.\d+)?[sdifrxXeEgGc]|%[#0 +-]*\d*(?:\.\d+)?[sdifrxXeEgGc]|\{\w*\}"
-)
-
-
-def placeholders(text: str) -> list[str]:
-    return sorted(match.group(0) for match in PLACEHOLDER.finditer(text.replace("%%", "")))
 
 
 def translations(entry: polib.POEntry) -> list[str]:
@@ -56,12 +49,12 @@ def test_catalogue_has_no_untranslated_or_fuzzy_entries(po):
 def test_translations_keep_every_placeholder(po):
     broken = []
     for entry in po:
-        expected = [placeholders(entry.msgid)]
+        expected = [admin_messages.placeholders(entry.msgid)]
         if entry.msgid_plural:
             # One Vietnamese form serves every count, so it may follow the plural msgid.
-            expected.append(placeholders(entry.msgid_plural))
+            expected.append(admin_messages.placeholders(entry.msgid_plural))
         for text in translations(entry):
-            if placeholders(text) not in expected:
+            if admin_messages.placeholders(text) not in expected:
                 broken.append(f"{entry.msgid!r} -> {text!r}")
     assert broken == []
 
@@ -71,45 +64,123 @@ def test_plural_entries_have_the_single_vietnamese_form(po):
 
 
 def test_compiled_catalogue_matches_the_source(po_path, po):
-    with po_path.with_suffix(".mo").open("rb") as handle:
-        compiled = gettext.GNUTranslations(handle)
-    stale = []
-    for entry in po:
-        if entry.msgid_plural:
-            for n in (1, 2, 5):
-                if entry.msgctxt:
-                    text = compiled.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n)
-                else:
-                    text = compiled.ngettext(entry.msgid, entry.msgid_plural, n)
-                if text != entry.msgstr_plural[0]:
-                    stale.append(entry.msgid)
-        else:
-            if entry.msgctxt:
-                text = compiled.pgettext(entry.msgctxt, entry.msgid)
-            else:
-                text = compiled.gettext(entry.msgid)
-            if text != entry.msgstr:
-                stale.append(entry.msgid)
-    assert stale == [], "run `.venv/bin/python bookday/locale_admin/build.py` to recompile"
+    assert admin_messages.mo_is_fresh(po, po_path.with_suffix(".mo")), (
+        "run `.venv/bin/python manage.py compilemessages -l vi`"
+    )
 
 
-def test_catalogue_is_built_from_vi_admin_py():
-    """The .po files are generated: editing vi_admin.py (or upgrading Wagtail) needs a rebuild."""
-    spec = importlib.util.spec_from_file_location("locale_admin_build", LOCALE_DIR / "build.py")
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
-    sources = build.load_translations()
-    for path in CATALOGUES:
-        domain = path.stem
-        fresh = build.build(domain, *sources[domain])
-        on_disk = polib.pofile(str(path))
+def test_catalogue_is_in_step_with_wagtail():
+    """Nothing missing, redundant or obsolete against the installed Wagtail and Django: after an
+    upgrade, `manage.py admin_messages --merge` adds the new strings for translators."""
+    out = StringIO()
+    call_command("admin_messages", "--check", stdout=out)
+    assert "0 missing" in out.getvalue()
 
-        def contents(catalogue):
-            return {(e.msgctxt, e.msgid): (e.msgstr, dict(e.msgstr_plural)) for e in catalogue}
 
-        assert contents(fresh) == contents(on_disk), (
-            f"{path.name} is stale: run `.venv/bin/python bookday/locale_admin/build.py`"
-        )
+def test_overrides_say_what_upstream_says(po):
+    overrides = [e for e in po if admin_messages.is_override(e)]
+    assert overrides, "the override entries lost their translator comment"
+    assert all(e.comment.startswith("Wagtail's own: ") for e in overrides)
+
+
+# --- After a Wagtail upgrade: merge, as msgmerge would ------------------------------------
+
+
+def english(msgid, plural="", flags=()):
+    return polib.POEntry(msgid=msgid, msgid_plural=plural, flags=list(flags))
+
+
+def vietnamese(msgid, text, override=False):
+    return polib.POEntry(msgid=msgid, msgstr=text, tcomment="override" if override else "")
+
+
+def upgraded_wagtail():
+    """Upstream after an upgrade: one new string, one upstream now translates, one gone."""
+    found = admin_messages.Upstream()
+    for entry in [
+        english("Sites"),
+        english("Sidebar"),
+        english("%(count)s new page", "%(count)s new pages", ["python-format"]),
+        english("Go back"),
+        english("Messages"),
+    ]:
+        found.entries[(None, entry.msgid)] = entry
+        found.apps[(None, entry.msgid)] = ["wagtail.admin"]
+        found.complete.add((None, entry.msgid))
+    found.apps[(None, "Messages")] = ["django"]
+    found.complete.discard((None, "Messages"))
+    found.translated = {(None, "Sites"): "Trang", (None, "Go back"): "Trở lại"}
+    return found
+
+
+def our_catalogue():
+    po = polib.POFile()
+    po.metadata = {"Language": "vi"}
+    po.append(vietnamese("Sites", "Trang web", override=True))
+    po.append(vietnamese("Sidebar", "Thanh bên"))
+    po.append(vietnamese("Go back", "Quay lại"))
+    po.append(vietnamese("Removed upstream", "Đã bỏ"))
+    return po
+
+
+def test_merge_keeps_translations_and_adds_new_upstream_strings_empty():
+    merged = admin_messages.merge(our_catalogue(), upgraded_wagtail())
+    current = {e.msgid: e for e in merged if not e.obsolete}
+    assert current["Sites"].msgstr == "Trang web"
+    assert current["Sites"].comment == "Wagtail's own: Trang"
+    assert current["Sidebar"].msgstr == "Thanh bên"
+    new = current["%(count)s new page"]
+    assert new.msgid_plural == "%(count)s new pages"
+    assert new.msgstr_plural == {0: ""}
+    assert new.flags == ["python-format"]
+    # Upstream translates "Go back" now and ours was no override: upstream wins again.
+    assert "Go back" not in current
+    # Django strings are ours to choose: never added empty.
+    assert "Messages" not in current
+    assert [e.msgid for e in merged if e.obsolete] == ["Removed upstream"]
+
+
+def test_check_lists_what_a_translator_must_do():
+    found = upgraded_wagtail()
+    report = admin_messages.check(our_catalogue(), found)
+    assert [e.msgid for _, e in report.missing] == ["%(count)s new page"]
+    assert [e.msgid for _, e in report.optional] == ["Messages"]
+    assert [e.msgid for e in report.redundant] == ["Go back"]
+    assert [e.msgid for e in report.obsolete] == ["Removed upstream"]
+    merged = admin_messages.merge(our_catalogue(), found)
+    after = admin_messages.check(merged, found)
+    assert [e.msgid for e in after.untranslated] == ["%(count)s new page"]
+    assert after.missing == after.redundant == after.obsolete == []
+
+
+def test_check_catches_a_lost_placeholder():
+    found = upgraded_wagtail()
+    po = our_catalogue()
+    entry = polib.POEntry(msgid="%(count)s new page", msgid_plural="%(count)s new pages")
+    entry.msgstr_plural = {0: "trang mới"}
+    po.append(entry)
+    assert [e.msgid for e in admin_messages.check(po, found).placeholders] == [entry.msgid]
+
+
+def test_merging_the_real_catalogue_changes_nothing(po_path, po):
+    domain = po_path.stem
+    merged = admin_messages.merge(polib.pofile(str(po_path)), admin_messages.upstream(domain))
+
+    def contents(catalogue):
+        return [(e.msgctxt, e.msgid, e.msgstr, dict(e.msgstr_plural), e.tcomment) for e in catalogue]
+
+    assert contents(merged) == contents(po)
+
+
+def test_makemessages_writes_the_project_catalogue_not_the_admin_one():
+    """`make messages` (makemessages -l vi) writes each source file's strings to the first
+    LOCALE_PATHS entry whose parent directory holds it; both catalogues sit in bookday/, so the
+    project's must come first or makemessages would rewrite the admin catalogue and drop its
+    Wagtail strings as obsolete."""
+    first, *others = [Path(path) for path in settings.LOCALE_PATHS]
+    assert first == ROOT / "bookday" / "locale"
+    assert LOCALE_DIR in others
+    assert LOCALE_DIR.name != "locale"  # makemessages adopts every directory named "locale"
 
 
 def test_terms_that_matter_are_translated_as_agreed():

@@ -621,10 +621,13 @@ def test_a_new_volunteer_signs_in_looks_up_a_visitor_and_uses_a_scanner_gun(
     context.set_offline(False)
 
     assert page_errors(page) == []
-    # A failure inside the page is shown to staff, not swallowed.
+    # A failure inside the page is shown to staff, not swallowed, wherever they have scrolled to.
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     page.evaluate("setTimeout(() => { Promise.reject(new Error('lỗi thử')); }, 0)")
     page.wait_for_selector("#app-error:not([hidden])")
     assert "lỗi thử" in page.locator("#app-error-text").inner_text()
+    box = page.locator("#app-error").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
 
     # Signing out returns to the sign-in page.
     page.get_by_role("button", name=vi("Log out")).click()

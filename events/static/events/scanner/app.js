@@ -1,534 +1,186 @@
 // The gate scanner: pick the event and gate, scan, show the answer, count walk-ins, undo the
 // last action, look up a visitor without their QR, and keep going when the network drops. The
-// server decides whenever it can be reached; otherwise the phone decides from the scanner
-// bundle (decide.js) and queues the scan (queue.js) to upload it later.
+// server decides whenever it can be reached; otherwise the phone decides from the pass list
+// (decide.js) and queues the scan (queue.js) to upload it later.
 //
-// This module only wires the pieces to the page: each concern lives in its own module.
+// This module only wires the pieces to the page; each concern lives in its own module:
+// scan.js (one scan), sync.js (queue and network), undo.js (the last action), totals.js,
+// passlist.js (the offline pass list), walkins.js, lookup.js, screen.js, errors.js.
 
-import { NetworkError, makeApi } from "./api.js";
+import { makeApi } from "./api.js";
 import { Camera } from "./camera.js";
-import { codeDigest, codePattern, decideOffline, indexBundle, localParts, parseCode, tone } from "./decide.js";
+import { codePattern } from "./decide.js";
+import { showFailures } from "./errors.js";
 import { audioBlocked, signal, unlockAudio } from "./feedback.js";
-import { clock, fmt, plural } from "./format.js";
+import { clock } from "./format.js";
 import { BurstDetector, FieldTimer } from "./keys.js";
-import { ActionLedger, Admissions, describeAction, undoLabel } from "./ledger.js";
+import { Admissions } from "./ledger.js";
 import { Lookup } from "./lookup.js";
-import { Queue } from "./queue.js";
+import { PassList } from "./passlist.js";
+import { CameraDebounce, Scanner } from "./scan.js";
+import { CameraPanel, chosen, fillGates, showScreen, validChoice } from "./screen.js";
 import { newClientId, openStore, prefs } from "./store.js";
-import { pendingTotals, shownTotals } from "./totals.js";
+import { Sync } from "./sync.js";
+import { Totals } from "./totals.js";
 import { View } from "./ui.js";
+import { Undo } from "./undo.js";
+import { countWalkIns } from "./walkins.js";
 
 const config = JSON.parse(document.getElementById("scanner-config").textContent);
 const strings = JSON.parse(document.getElementById("scanner-strings").textContent);
+const $ = (id) => document.getElementById(id);
+const at = (time) => clock(time, config.time_zone);
 const api = makeApi(config);
 const view = new View(strings, config);
-const $ = (id) => document.getElementById(id);
-const rule = { baseUrl: config.base_url, pattern: codePattern(config.alphabet, config.code_length) };
-const at = (time) => clock(time, config.time_zone);
 
-const DEBOUNCE = 3000; // ms a code must be out of view before the camera reads it again
-const SCAN_TIMEOUT = 3000; // ms to wait for the server before deciding on the phone
-const TOTALS_EVERY = 10_000;
-const BUNDLE_EVERY = 60_000;
-const FLUSH_EVERY = 15_000;
+// A failure of the page itself is shown, never swallowed.
+showFailures(window, (text) => view.showError(text));
 
 // Test-only: timings of each scan, for the browser tests (off unless the page says so).
 const timings = config.test_hooks ? (window.scannerTimings = []) : null;
 
-const state = {
-  db: null,
-  choice: null, // {event, gate}
-  bundle: null, // indexed scanner bundle of the chosen event
-  bundleMeta: null, // {etag, fetched_at}
-  queued: [], // the upload queue as last read
-  online: navigator.onLine,
-  busy: false,
-  groupOpen: false,
-  seen: new Map(), // decoded text -> last time the camera saw it
-  totals: prefs.get("totals"),
-  cameraWanted: true,
-  timers: [],
-  run: 0, // which begin() is current: changing the gate starts a new one
-};
-let queue = null;
-let admissions = null;
-let actions = null; // ActionLedger of the chosen gate
+const TOTALS_EVERY = 10_000;
+const BUNDLE_EVERY = 60_000;
+const FLUSH_EVERY = 15_000;
+
+const here = { choice: null, run: 0, timers: [] }; // the gate worked at; which begin() is current
+const place = () => ({ choice: here.choice, gateName: chosen(config.events, here.choice).gate.name });
 const camera = new Camera($("video"), {
   onCode: onCameraCode,
   workerUrl: config.decode_worker,
   jsqrUrl: config.jsqr,
 });
+const cameraPanel = new CameraPanel({ camera, strings, $ });
+const debounce = new CameraDebounce();
+let sync, undo, totals, passList, scanner; // made once the store is open (main)
 
-// --- a failure of the page itself is shown, never swallowed --------------------------------
-
-window.addEventListener("unhandledrejection", (event) => {
-  console.error(event.reason);
-  view.showError(String(event.reason?.message || event.reason));
-});
-window.addEventListener("error", (event) => view.showError(String(event.message)));
-
-// --- choosing the event and the gate -------------------------------------------------------
-
-function findEvent(id) {
-  return config.events.find((event) => event.id === Number(id));
-}
-
-function validChoice(choice) {
-  const event = choice && findEvent(choice.event);
-  return Boolean(event && event.gates.some((gate) => gate.id === choice.gate));
-}
-
-function fillGates(eventId, selected) {
-  const event = findEvent(eventId);
-  $("gate").replaceChildren(
-    ...(event?.gates || []).map((gate) => new Option(gate.name, gate.id, false, gate.id === selected)),
-  );
-}
+// --- the screens -----------------------------------------------------------------------------
 
 function showSetup() {
-  state.run += 1;
+  here.run += 1;
   stopTimers();
   camera.stop();
-  $("work").hidden = true;
-  $("change").hidden = true;
-  $("setup").hidden = false;
+  showScreen($, "setup");
   if (!config.events.length) return;
   const eventSelect = $("event");
-  if (state.choice && findEvent(state.choice.event)) eventSelect.value = String(state.choice.event);
-  fillGates(eventSelect.value, state.choice?.gate);
+  if (validChoice(config.events, here.choice)) eventSelect.value = String(here.choice.event);
+  fillGates($, config.events, eventSelect.value, here.choice?.gate);
 }
-
-function chosenNames() {
-  const event = findEvent(state.choice.event);
-  return { event, gate: event.gates.find((g) => g.id === state.choice.gate) };
-}
-
-// --- starting work at a gate -------------------------------------------------------------
 
 async function begin() {
-  const run = ++state.run;
-  const { event, gate } = chosenNames();
-  $("setup").hidden = true;
-  $("work").hidden = false;
-  $("change").hidden = false;
+  const run = ++here.run;
+  const { event, gate } = chosen(config.events, here.choice);
+  showScreen($, "work");
   $("where").textContent = `${gate.name} · ${event.title}`;
-  actions = new ActionLedger(prefs, gate.id);
-  if (state.bundle && state.bundle.event.id !== event.id) state.bundle = null;
+  undo.atGate(gate.id);
   renderUndo();
-  await refreshQueue();
-  await loadSavedBundle(); // before the first scan: it may have to be decided offline
-  startCamera();
+  await sync.refresh();
+  await passList.load(event.id); // before the first scan: it may have to be decided offline
+  renderBundle();
+  cameraPanel.start();
   // One request after the other: a gate's network is often weak, and scans come first.
   await refreshBundle();
   await refreshTotals();
-  if (run !== state.run) return;
-  queue.flush();
-  state.timers = [
+  if (run !== here.run) return;
+  sync.flush();
+  here.timers = [
     setInterval(refreshTotals, TOTALS_EVERY),
     setInterval(refreshBundle, BUNDLE_EVERY),
-    setInterval(() => queue.flush(), FLUSH_EVERY),
+    setInterval(() => sync.flush(), FLUSH_EVERY),
     setInterval(renderUndo, 5000),
-    setInterval(() => state.online || refreshTotals(), 5000), // is the network back?
+    setInterval(() => sync.online || refreshTotals(), 5000), // is the network back?
   ];
 }
 
 function stopTimers() {
-  state.timers.forEach(clearInterval);
-  state.timers = [];
-}
-
-async function startCamera() {
-  const status = $("camera-status");
-  const toggle = $("camera-toggle");
-  state.cameraWanted = true;
-  $("camera").dataset.state = "starting";
-  status.textContent = strings.camera_starting;
-  try {
-    await camera.start();
-    $("camera").dataset.state = "on";
-    status.textContent = "";
-    $("video").setAttribute("aria-label", strings.camera_on);
-    toggle.textContent = strings.pause_camera;
-  } catch (error) {
-    // No picture: the message and its button take the viewfinder's place, nothing overlaps.
-    $("camera").dataset.state = "off";
-    status.textContent = strings[`camera_${error.message}`] || strings.camera_missing;
-    toggle.textContent = strings.start_camera;
-  }
-}
-
-function pauseCamera() {
-  state.cameraWanted = false;
-  camera.stop();
-  $("camera").dataset.state = "off";
-  $("camera-status").textContent = strings.camera_paused;
-  $("camera-toggle").textContent = strings.start_camera;
-}
-
-// --- the pass list for deciding offline ----------------------------------------------------
-
-async function loadSavedBundle() {
-  const eventId = state.choice.event;
-  if (state.bundle?.event.id === eventId) return;
-  const saved = await state.db.get("bundles", eventId);
-  if (saved) {
-    state.bundle = indexBundle(saved.data);
-    state.bundleMeta = prefs.get(`bundle.${eventId}`) || { etag: null, fetched_at: 0 };
-  }
-  renderBundle();
-}
-
-async function refreshBundle() {
-  if (!navigator.onLine || !state.choice) return;
-  const eventId = state.choice.event;
-  const started = Date.now();
-  const etag = state.bundle?.event.id === eventId ? state.bundleMeta?.etag : null;
-  try {
-    const response = await api(`events/${eventId}/scanner-bundle/`, {
-      headers: etag ? { "If-None-Match": etag } : {},
-      timeout: 30_000,
-    });
-    if (response.status === 401) return loginAgain();
-    if (response.status === 200 && response.data) {
-      await state.db.put("bundles", { event_id: eventId, data: response.data });
-      if (state.choice.event !== eventId) return; // the staff member switched events meanwhile
-      state.bundle = indexBundle(response.data);
-    }
-    if (response.status === 200 || response.status === 304) {
-      state.bundleMeta = { etag: response.etag, fetched_at: started };
-      prefs.set(`bundle.${eventId}`, state.bundleMeta);
-      await admissions.prune(started);
-      setOnline(true);
-    }
-  } catch (error) {
-    if (!(error instanceof NetworkError)) throw error;
-    setOnline(false);
-  }
-  renderBundle();
-}
-
-function renderBundle() {
-  const text = state.bundle
-    ? fmt(strings.bundle_age, {
-      n: state.bundle.passes.length,
-      time: state.bundleMeta?.fetched_at ? at(state.bundleMeta.fetched_at) : "–",
-    })
-    : strings.bundle_missing;
-  view.text("bundle-status", text);
-  if (state.bundle) $("bundle-status").dataset.passes = state.bundle.passes.length;
-}
-
-// --- scanning ------------------------------------------------------------------------------
-
-function onCameraCode(text, timing) {
-  const now = performance.now();
-  const last = state.seen.get(text);
-  if (state.busy || state.groupOpen) {
-    // The pass being handled is still in view: keep it from being read again afterwards.
-    if (last !== undefined) state.seen.set(text, now);
-    return;
-  }
-  state.seen.set(text, now);
-  if (last !== undefined && now - last < DEBOUNCE) return; // held in view, or just scanned
-  for (const [key, seenAt] of state.seen) if (now - seenAt > 60_000) state.seen.delete(key);
-  scan(text, { source: "camera", ...timing }, { method: "scan" });
-}
-
-function scanTyped(text, method) {
-  if (!text || state.busy || state.groupOpen) return;
-  const now = performance.now();
-  scan(text, { source: method === "scan" ? "scanner" : "manual", frameAt: now, decodedAt: now }, { method });
-}
-
-/**
- * One scan: the group question if needed, the server's answer (or the phone's own when the
- * server cannot be reached in time), the answer on screen. `hint` ({party, remaining}) asks the
- * group question for a looked-up registration when the phone has no pass list.
- * Resolves with the outcome shown, or null when the staff member cancelled.
- */
-async function scan(text, timing, { method, hint = null }) {
-  state.busy = true;
-  const scannedAt = new Date();
-  const times = { ...timing };
-  let outcome = null;
-  try {
-    const code = parseCode(text, rule);
-    const hash = code && state.bundle ? await codeDigest(state.bundle.salt, code) : null;
-    const mine = admissions.of(hash, state.choice.event);
-    const local = { people: mine.people, time: mine.at ? localParts(new Date(mine.at), config.time_zone).time : null, gate: mine.gate };
-    const context = { bundle: state.bundle, hash, local, timeZone: config.time_zone, now: scannedAt };
-    const guess = state.bundle ? decideOffline(context) : null;
-    const group = guess ? { party: guess.party_size, remaining: guess.admitted } : hint;
-    let headcount = null;
-    if ((!guess || guess.result === "admitted") && group && group.remaining > 1) {
-      // A group: the staff member says how many come in now (the rest may come later).
-      view.hideResult();
-      state.groupOpen = true;
-      headcount = await view.askGroup({ party: group.party, inNow: group.party - group.remaining, remaining: group.remaining });
-      state.groupOpen = false;
-      if (headcount === null) return null;
-      times.person = true; // someone decided in between: not a scan-to-screen time
-    }
-    const item = {
-      type: "checkin", client_id: newClientId(), event_id: state.choice.event, gate: state.choice.gate,
-      code: text.slice(0, 300), scanned_at: scannedAt.toISOString(), headcount, method,
-    };
-    times.requestAt = performance.now();
-    outcome = await askServer(item);
-    times.answeredAt = performance.now();
-    if (outcome?.refused) {
-      outcome = { result: null, message: outcome.message, party_size: 0, offline: false };
-    } else if (!outcome) {
-      const decided = state.bundle ? decideOffline({ ...context, headcount }) : null;
-      await queue.add({ ...item, offline_result: decided?.result || null, h: hash, local_admitted: decided?.admitted || 0 });
-      outcome = { ...(decided || { result: null, party_size: 0 }), offline: true };
-    }
-    const shown = view.showResult(outcome);
-    signal(outcome.tone || tone(outcome));
-    if (outcome.admitted > 0) await remember(item, outcome, hash);
-    await shown;
-    times.shownAt = performance.now();
-    recordTiming(times, outcome);
-  } finally {
-    state.busy = false;
-    state.groupOpen = false;
-  }
-  refreshQueue();
-  refreshTotals();
-  return outcome;
-}
-
-/** The server's answer, null when it cannot be reached, or {refused, message} for a bad request. */
-async function askServer(item) {
-  // After a failure, scans are decided on the phone at once (a dead network must not slow the
-  // gate) until a background request gets through again.
-  if (!navigator.onLine || !state.online) {
-    if (!navigator.onLine) setOnline(false);
-    return null;
-  }
-  const { type, ...body } = item; // the API takes the fields without "type"
-  try {
-    const response = await api("checkins/", { method: "POST", body, timeout: SCAN_TIMEOUT });
-    if (response.status === 200) {
-      setOnline(true);
-      return { ...response.data, offline: false };
-    }
-    if (response.status === 401) loginAgain();
-    if ([401, 403, 408, 429].includes(response.status) || response.status >= 500 || !response.data) return null;
-    return { refused: true, message: response.data.message };
-  } catch (error) {
-    if (!(error instanceof NetworkError)) throw error;
-    setOnline(false);
-    return null;
-  }
-}
-
-async function remember(item, outcome, hash) {
-  const now = Date.now();
-  const { gate } = chosenNames();
-  await admissions.add({
-    client_id: item.client_id, h: hash, admitted: outcome.admitted, at: now, gate: gate.name,
-    synced: !outcome.offline, event_id: item.event_id,
-  });
-  actions.record({
-    client_id: item.client_id, kind: "checkin", people: outcome.admitted, name: outcome.name || "", at: now, event_id: item.event_id,
-  });
-  view.text("undo-status", "");
-  renderUndo();
-}
-
-function recordTiming(times, outcome) {
-  if (!timings) return;
-  timings.push({
-    ...times,
-    result: outcome.result,
-    tone: outcome.tone || tone(outcome),
-    offline: Boolean(outcome.offline),
-    decodeMs: times.decodedAt - times.frameAt,
-    serverMs: times.answeredAt - times.requestAt,
-    totalMs: times.shownAt - times.frameAt,
-  });
-}
-
-// --- a visitor without their QR --------------------------------------------------------------
-
-const lookup = new Lookup({
-  api,
-  strings,
-  eventId: () => state.choice.event,
-  online: () => navigator.onLine && state.online,
-  onLoginLost: loginAgain,
-  onPick: async (match) => {
-    if (state.busy || state.groupOpen) return false;
-    const now = performance.now();
-    const outcome = await scan(match.code, { source: "lookup", frameAt: now, decodedAt: now }, {
-      method: "lookup", hint: { party: match.party_size, remaining: match.remaining },
-    });
-    return outcome !== null;
-  },
-});
-
-// --- undo: the last action, whatever it was --------------------------------------------------
-
-function renderUndo() {
-  const action = actions?.undoable(Date.now(), config.undo_seconds);
-  $("undo-box").hidden = !action;
-  if (action) $("undo").textContent = undoLabel(action, strings, at);
-}
-
-async function undoLast() {
-  const action = actions.undoable(Date.now(), config.undo_seconds);
-  if (!action) return renderUndo();
-  if (!(await view.confirmUndo(describeAction(action, strings, at)))) return;
-  if (actions.undoable(Date.now(), config.undo_seconds)?.client_id !== action.client_id) return renderUndo();
-  // Its own queued item naming its target: whatever upload is running, it is sent after it.
-  const item = {
-    type: "undo", client_id: newClientId(), event_id: action.event_id, target: action.client_id,
-    at: new Date().toISOString(), gate: state.choice.gate, kind: action.kind, people: action.people,
-  };
-  actions.markUndone(action.client_id);
-  if (action.kind === "checkin") await admissions.drop(action.client_id); // the pass may come back
-  await queue.add(item);
-  renderUndo();
-  view.text("undo-status", strings.undo_queued);
-  signal("tick");
-  await refreshQueue();
-  if (navigator.onLine && state.online) await queue.flush({ force: true });
-}
-
-function undoSettled(item, answer) {
-  const action = actions?.find(item.target);
-  if (answer.ok) {
-    view.text("undo-status", fmt(strings.undone, { what: action ? describeAction(action, strings, at) : "" }));
-  } else {
-    view.text("undo-status", fmt(strings.undo_failed, { reason: answer.body?.message || "" }));
-  }
-}
-
-// --- walk-ins ------------------------------------------------------------------------------
-
-async function countWalkIns(count) {
-  if (!Number.isInteger(count) || count < 1 || count > 500) return;
-  const item = {
-    type: "walkin", client_id: newClientId(), event_id: state.choice.event, gate: state.choice.gate,
-    count, at: new Date().toISOString(),
-  };
-  let saved = false;
-  if (navigator.onLine && state.online) {
-    try {
-      const { gate, client_id } = item;
-      const response = await api(`events/${item.event_id}/walkins/`, { method: "POST", body: { gate, count, client_id, at: item.at } });
-      if (response.ok) {
-        setOnline(true);
-        saved = true;
-        view.text("walkins-status", plural(strings, "walkins_counted", count));
-      } else if (response.status < 500 && ![401, 403, 408, 429].includes(response.status) && response.data) {
-        view.text("walkins-status", response.data.message);
-        return;
-      }
-      if (response.status === 401) loginAgain();
-    } catch (error) {
-      if (!(error instanceof NetworkError)) throw error;
-      setOnline(false);
-    }
-  }
-  if (!saved) {
-    await queue.add(item);
-    view.text("walkins-status", plural(strings, "walkins_queued", count));
-  }
-  actions.record({ client_id: item.client_id, kind: "walkin", people: count, name: "", at: Date.now(), event_id: item.event_id });
-  view.text("undo-status", "");
-  renderUndo();
-  signal("tick");
-  refreshQueue();
-  refreshTotals();
-}
-
-// --- the upload queue ----------------------------------------------------------------------
-
-async function refreshQueue() {
-  state.queued = await queue.items();
-  view.setNetwork(state.online, state.queued.length);
-  renderTotals();
-}
-
-/** What the server decided for uploaded items: the phone's records follow. */
-async function settled({ done, rejected }) {
-  let differed = 0;
-  for (const { item, answer } of done) {
-    if (item.type === "undo") undoSettled(item, answer);
-    if (item.type !== "checkin") continue;
-    const body = answer.body || {};
-    if (item.offline_result && body.result !== item.offline_result) differed += 1;
-    const entry = admissions.get(item.client_id);
-    if (entry && body.admitted > 0) await admissions.add({ ...entry, admitted: body.admitted, synced: true, at: Date.now() });
-    else if (entry) await admissions.drop(item.client_id);
-  }
-  for (const { item, answer } of rejected) {
-    if (item.type === "undo") undoSettled(item, answer);
-    if (item.type === "checkin") await admissions.drop(item.client_id);
-  }
-  setOnline(true);
-  const notes = [fmt(strings.uploaded, { n: done.length })];
-  if (differed) notes.push(fmt(strings.differed, { n: differed }));
-  const allRejected = (await state.db.all("rejected")).length;
-  if (allRejected) notes.push(fmt(strings.rejected, { n: allRejected }));
-  view.text("sync-note", notes.join(" "));
-  await refreshQueue();
-  refreshTotals();
-}
-
-function uploadFailed(status) {
-  if (status === 401) loginAgain();
-  if (status === null && !navigator.onLine) setOnline(false);
-  view.text("sync-note", fmt(strings.retry_in, { n: Math.ceil(queue.wait() / 1000) }));
-}
-
-// --- totals --------------------------------------------------------------------------------
-
-async function refreshTotals() {
-  if (!state.choice || !navigator.onLine) return renderTotals();
-  try {
-    const response = await api(`events/${state.choice.event}/totals/?gate=${state.choice.gate}`);
-    if (response.status === 401) loginAgain();
-    if (response.ok && response.data) {
-      state.totals = { ...response.data, event: state.choice.event, gate: state.choice.gate, updated_at: Date.now() };
-      prefs.set("totals", state.totals);
-      setOnline(true);
-    }
-  } catch (error) {
-    if (!(error instanceof NetworkError)) throw error;
-    setOnline(false);
-  }
-  renderTotals();
-}
-
-function renderTotals() {
-  const totals = state.totals;
-  if (!totals || !state.choice || totals.event !== state.choice.event || totals.gate !== state.choice.gate) return;
-  // Scans, walk-ins and undos waiting to upload count already: the staff see what they did.
-  view.setTotals(shownTotals(totals, pendingTotals(state.queued, state.choice)), totals.updated_at);
-}
-
-// --- network state -------------------------------------------------------------------------
-
-function setOnline(online) {
-  // An answer to a request sent before the network dropped does not make the phone online.
-  if (online && !navigator.onLine) return;
-  if (state.online === online) return;
-  state.online = online;
-  view.setNetwork(online, state.queued.length);
-  if (online) {
-    queue.flush({ force: true });
-    refreshBundle();
-  }
+  here.timers.forEach(clearInterval);
+  here.timers = [];
 }
 
 function loginAgain() {
   $("login-again").hidden = false;
 }
 
-// --- wiring --------------------------------------------------------------------------------
+// --- what is shown besides answers -------------------------------------------------------------
+
+async function refreshBundle() {
+  if (!here.choice) return;
+  await passList.refresh(here.choice.event, () => here.choice?.event);
+  renderBundle();
+}
+
+function renderBundle() {
+  view.text("bundle-status", passList.status(strings, at));
+  if (passList.bundle) $("bundle-status").dataset.passes = passList.bundle.passes.length;
+}
+
+async function refreshTotals() {
+  await totals.refresh(here.choice);
+  renderTotals();
+}
+
+function renderTotals() {
+  const shown = totals.shown(sync.queued, here.choice);
+  if (shown) view.setTotals(shown.figures, shown.updatedAt);
+}
+
+function renderUndo() {
+  const action = undo.current(Date.now());
+  $("undo-box").hidden = !action;
+  if (action) $("undo").textContent = undo.label(action);
+}
+
+function actionRecorded() {
+  view.text("undo-status", "");
+  renderUndo();
+}
+
+// --- scanning, walk-ins, undo ------------------------------------------------------------------
+
+async function scan(text, timing, options) {
+  const outcome = await scanner.scan(text, timing, options);
+  if (outcome) {
+    sync.refresh();
+    refreshTotals();
+  }
+  return outcome;
+}
+
+function onCameraCode(text, timing) {
+  if (!debounce.accept(text, performance.now(), !scanner.ready())) return;
+  scan(text, { source: "camera", ...timing }, { method: "scan" });
+}
+
+function scanTyped(text, method) {
+  if (!text || !scanner.ready()) return;
+  const now = performance.now();
+  scan(text, { source: method === "scan" ? "scanner" : "manual", frameAt: now, decodedAt: now }, { method });
+}
+
+async function walkIns(count) {
+  const { text, action } = await countWalkIns(count, { choice: here.choice, api, sync, strings, newId: newClientId });
+  if (text) view.text("walkins-status", text);
+  if (!action) return;
+  undo.record(action);
+  actionRecorded();
+  signal("tick");
+  sync.refresh();
+  refreshTotals();
+}
+
+async function undoLast() {
+  const action = undo.current(Date.now());
+  if (!action) return renderUndo();
+  if (!(await view.confirmUndo(undo.describe(action)))) return;
+  if (!(await undo.undo(action, { now: Date.now(), gate: here.choice.gate }))) return renderUndo();
+  renderUndo();
+  view.text("undo-status", strings.undo_queued);
+  signal("tick");
+  await sync.refresh();
+  if (sync.reachable()) await sync.flush({ force: true });
+}
+
+// --- wiring ------------------------------------------------------------------------------------
 
 const TEXT_FIELDS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
 
@@ -542,7 +194,7 @@ function wireKeys() {
     event.preventDefault();
     const input = $("code");
     const text = input.value.trim();
-    if (!text || state.busy || state.groupOpen) return;
+    if (!text || !scanner.ready()) return;
     input.value = "";
     scanTyped(text, field.method());
   });
@@ -562,26 +214,27 @@ function wireKeys() {
   });
 }
 
-function wire() {
+function wire(lookup) {
   if (config.events.length) {
-    $("event").addEventListener("change", (event) => fillGates(event.target.value, null));
+    $("event").addEventListener("change", (event) => fillGates($, config.events, event.target.value, null));
     $("setup").addEventListener("submit", (event) => {
       event.preventDefault();
-      state.choice = { event: Number($("event").value), gate: Number($("gate").value) };
-      if (!validChoice(state.choice)) return;
-      prefs.set("choice", state.choice);
+      const choice = { event: Number($("event").value), gate: Number($("gate").value) };
+      if (!validChoice(config.events, choice)) return;
+      here.choice = choice;
+      prefs.set("choice", choice);
       begin();
     });
   }
   $("change").addEventListener("click", showSetup);
   wireKeys();
   lookup.wire();
-  $("camera-toggle").addEventListener("click", () => (camera.running ? pauseCamera() : startCamera()));
+  $("camera-toggle").addEventListener("click", () => cameraPanel.toggle());
   $("undo").addEventListener("click", undoLast);
   $("result-next").addEventListener("click", () => view.hideResult());
   $("app-error-reload").addEventListener("click", () => location.reload());
   for (const button of document.querySelectorAll("[data-walkins]")) {
-    button.addEventListener("click", () => countWalkIns(Number(button.dataset.walkins)));
+    button.addEventListener("click", () => walkIns(Number(button.dataset.walkins)));
   }
   $("walkins-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -589,10 +242,10 @@ function wire() {
     const count = Number(input.value);
     if (!input.checkValidity()) return input.reportValidity();
     input.value = "";
-    countWalkIns(count);
+    walkIns(count);
   });
   $("sync-now").addEventListener("click", () => {
-    queue.flush({ force: true });
+    sync.flush({ force: true });
     refreshBundle();
     refreshTotals();
   });
@@ -608,33 +261,65 @@ function wire() {
     }, { passive: true });
   }
   window.addEventListener("online", () => {
-    setOnline(true);
+    sync.setOnline(true);
     refreshTotals();
   });
-  window.addEventListener("offline", () => setOnline(false));
+  window.addEventListener("offline", () => sync.setOnline(false));
   document.addEventListener("visibilitychange", () => {
-    if (!state.choice || $("work").hidden) return;
-    if (document.hidden) camera.stop();
-    else if (state.cameraWanted) startCamera();
+    if (here.choice && !$("work").hidden) cameraPanel.visible(!document.hidden);
   });
 }
 
 async function main() {
-  state.db = await openStore();
-  admissions = new Admissions(state.db);
+  const db = await openStore();
+  const admissions = new Admissions(db);
   await admissions.load();
-  queue = new Queue({
-    db: state.db, api, onSettled: settled, onFailure: uploadFailed, onChange: refreshQueue,
+  sync = new Sync({
+    db, api, admissions, strings,
     connected: () => navigator.onLine,
+    on: {
+      network: (online, queued) => view.setNetwork(online, queued),
+      note: (text) => view.text("sync-note", text),
+      undoSettled: (item, answer) => view.text("undo-status", undo.settledText(item, answer)),
+      changed: renderTotals,
+      settled: refreshTotals,
+      back: refreshBundle,
+      loginLost: loginAgain,
+    },
   });
-  wire();
+  undo = new Undo({ storage: prefs, strings, clock: at, windowSeconds: config.undo_seconds, admissions, sync, newId: newClientId });
+  totals = new Totals({ api, storage: prefs, sync });
+  passList = new PassList({ db, api, storage: prefs, admissions, sync });
+  scanner = new Scanner({
+    config, api, view, sync, admissions, undo, passList, place, signal,
+    rule: { baseUrl: config.base_url, pattern: codePattern(config.alphabet, config.code_length) },
+    newId: newClientId,
+    onAction: actionRecorded,
+    timings,
+  });
+  const lookup = new Lookup({
+    api,
+    strings,
+    eventId: () => here.choice.event,
+    online: () => sync.reachable(),
+    onLoginLost: loginAgain,
+    onPick: async (match) => {
+      if (!scanner.ready()) return false;
+      const now = performance.now();
+      const outcome = await scan(match.code, { source: "lookup", frameAt: now, decodedAt: now }, {
+        method: "lookup", hint: { party: match.party_size, remaining: match.remaining },
+      });
+      return outcome !== null;
+    },
+  });
+  wire(lookup);
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(config.service_worker, { scope: config.scope })
       .catch((error) => console.warn("service worker not registered", error));
   }
   const saved = prefs.get("choice");
-  state.choice = validChoice(saved) ? saved : null;
-  if (state.choice) {
+  here.choice = validChoice(config.events, saved) ? saved : null;
+  if (here.choice) {
     $("sound").hidden = !audioBlocked();
     begin();
   } else {
