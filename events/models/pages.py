@@ -20,10 +20,10 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from bookday.blocks import BodyBlock
+from bookday.pages import BasePage
 from events.enums import ProgrammeKind, RegistrationWindow
 from events.forms import EventPageForm
-from home.blocks import BodyBlock
-from home.models import BasePage
 
 
 class EventPageQuerySet(PageQuerySet):
