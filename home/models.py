@@ -62,7 +62,7 @@ class HomePage(BasePage):
     def get_counters(self, event):
         """The fair in numbers: the featured event's, else the most recent event's."""
         from events.models import EventPage
-        from events.services.stats import counters
+        from figures.counters import counters
 
         return counters(event or EventPage.objects.live().past().order_by("-end_date").first())
 

@@ -439,7 +439,7 @@ class EventPage(BasePage):
         return data
 
     def get_context(self, request, *args, **kwargs):
-        from events.services.stats import counters  # the service imports the models
+        from figures.counters import counters  # figures read events: imported here, not above
 
         context = super().get_context(request, *args, **kwargs)
         context["registration_window"] = self.registration_window()
