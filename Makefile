@@ -62,7 +62,7 @@ test-postgres: $(VENV)/.dev
 # tests/test_clock.py checks that the faked clock reached the process.
 FAKETIME_LIB ?= $(firstword $(wildcard /usr/lib/*/faketime/libfaketime.so.1))
 CLOCK_HOURS ?= 22:30 00:05 08:00
-CLOCK_TESTS ?= tests/test_clock.py tests/events tests/test_page_cache.py tests/test_seed.py \
+CLOCK_TESTS ?= tests/test_clock.py tests/events tests/figures tests/test_page_cache.py tests/test_seed.py \
 	tests/browser/test_registration_flow.py tests/browser/test_scanner.py
 CLOCK_TESTS_PG ?= tests/test_clock.py tests/events/test_registration.py tests/events/test_registration_api.py \
 	tests/events/test_passes.py tests/events/test_checkin.py tests/events/test_checkin_api.py \

@@ -205,7 +205,7 @@ out = {
     "admin_warm": timed(lambda: organiser.get(admin, HTTP_HOST="127.0.0.1"), False),
 }
 from events.models import EventPage
-from events.services.stats import event_figures
+from figures.stats import event_figures
 event = EventPage.objects.get(pk=params["event"])
 event_figures(event)
 connection.force_debug_cursor = True

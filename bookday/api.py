@@ -10,7 +10,7 @@ from bookday import api_errors
 from bookday.api_errors import not_found
 from events.api import router as events_router
 from events.api_checkin import router as checkin_router
-from events.api_stats import router as stats_router
+from figures.api import router as stats_router
 from publishers.api import router as catalogue_router
 
 __all__ = ["api", "not_found"]

@@ -31,7 +31,7 @@ from bookday.validators import CleanLine, reject_control_characters
 from events.enums import CheckInMethod, CheckInResult, RegistrationStatus, Tone
 from events.models import EventPage, Gate
 from events.permissions import can_scan
-from events.services import lookup, stats
+from events.services import lookup, totals
 from events.services.checkin import CheckInError, check_in, record_walk_ins, undo
 from events.services.scanner import scanner_bundle
 
@@ -475,4 +475,4 @@ class TotalsOut(Schema):
 )
 def gate_totals(request, event_id: int, gate: int):
     event = _event(event_id, request)
-    return stats.gate_totals(event=event, gate=_gate(event, gate, request), day=timezone.localdate())
+    return totals.gate_totals(event=event, gate=_gate(event, gate, request), day=timezone.localdate())

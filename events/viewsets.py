@@ -26,10 +26,11 @@ from events.admin_registrations import (
     ResendView,
     status_label,
 )
-from events.admin_report import EventReportViewSet
 from events.enums import RegistrationStatus
 from events.models import CheckIn, EventDay, Gate, Registration, WalkIn
 from events.validators import display_vn_mobile
+
+BOOK_DAY_MENU_HOOK = "register_book_day_menu_item"
 
 
 class NoDeletePolicy(ModelPermissionPolicy):
@@ -408,6 +409,8 @@ class BookDayGroup(ModelViewSetGroup):
     menu_label = gettext_lazy("Book Day")
     menu_icon = "calendar-alt"
     menu_order = 150
+    # Other apps add their screens to this menu with this hook (the figures app its reports).
+    submenu_hook = BOOK_DAY_MENU_HOOK
     items = (
         RegistrationViewSet("registrations"),
         WaitingListViewSet(),
@@ -416,5 +419,4 @@ class BookDayGroup(ModelViewSetGroup):
         FlaggedCheckInViewSet("offline_conflicts"),
         WalkInViewSet("walk_ins"),
         GateViewSet("gates"),
-        EventReportViewSet(),
     )

@@ -17,7 +17,7 @@ def routers() -> list[str]:
     return sorted(
         name
         for name, module in list(sys.modules.items())
-        if name.split(".")[0] in {"bookday", "events", "publishers", "home"}
+        if name.split(".")[0] in {"bookday", "events", "publishers", "home", "figures"}
         and any(value is router for value in vars(module).values() for router in mounted)
         and name != "bookday.api"
     )
@@ -28,7 +28,7 @@ api = sys.modules["bookday.api"].api
 
 
 def test_every_router_of_the_api_is_checked():
-    assert {"events.api", "events.api_checkin", "events.api_stats", "publishers.api"} <= set(ROUTER_MODULES)
+    assert {"events.api", "events.api_checkin", "figures.api", "publishers.api"} <= set(ROUTER_MODULES)
 
 
 @pytest.mark.parametrize("module", [*ROUTER_MODULES, "bookday.api_errors"])

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "home",
     "events",
     "publishers",
+    "figures",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",

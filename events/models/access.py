@@ -7,12 +7,12 @@ hash, so a copy of the database cannot be used to cancel anyone's registration.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+MAX_ATTEMPTS = 5  # wrong guesses before a code stops working: 5 in 10^6
+
 
 class AccessCodeQuerySet(models.QuerySet):
     def usable(self, now):
         """Codes still good for one try: not used, not expired, not worn out by wrong guesses."""
-        from events.services.access import MAX_ATTEMPTS  # the rule's numbers live with the service
-
         return self.filter(used_at__isnull=True, expires_at__gt=now, attempts__lt=MAX_ATTEMPTS)
 
 

@@ -30,10 +30,16 @@ class Gate(models.Model):
         return self.name
 
 
+# The rules, once, as conditions: the querysets below filter with them, and the figures use the
+# same ones inside aggregates (Sum(..., filter=COUNTED)), where a queryset method cannot go.
+COUNTED = Q(result=CheckInResult.ADMITTED, undone_at__isnull=True)
+RE_ENTRY = Q(result__in=[CheckInResult.REENTRY, CheckInResult.ALREADY_ADMITTED])
+
+
 class CheckInQuerySet(models.QuerySet):
     def counted(self):
         """Admissions that count: not undone."""
-        return self.filter(result=CheckInResult.ADMITTED, undone_at__isnull=True)
+        return self.filter(COUNTED)
 
     def people(self) -> int:
         return self.aggregate(n=Sum("admitted"))["n"] or 0
@@ -44,7 +50,7 @@ class CheckInQuerySet(models.QuerySet):
     def re_entries(self):
         """Scans of a pass whose whole party was already in that day: let back in (re-entry
         allowed) or refused. Not visits."""
-        return self.filter(result__in=[CheckInResult.REENTRY, CheckInResult.ALREADY_ADMITTED])
+        return self.filter(RE_ENTRY)
 
 
 class CheckIn(models.Model):
@@ -124,12 +130,12 @@ class CheckIn(models.Model):
                 fields=["entry_pass", "day"],
                 include=["admitted"],
                 name="checkin_counted_pass",
-                condition=Q(result="admitted", undone_at__isnull=True),
+                condition=COUNTED,
             ),
             models.Index(
                 fields=["event", "scanned_at"],
                 name="checkin_event_time",
-                condition=Q(result="admitted", undone_at__isnull=True),
+                condition=COUNTED,
             ),
         ]
 

@@ -20,10 +20,10 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from bookday.blocks import BodyBlock
+from bookday.pages import BasePage
 from events.enums import ProgrammeKind, RegistrationWindow
 from events.forms import EventPageForm
-from home.blocks import BodyBlock
-from home.models import BasePage
 
 
 class EventPageQuerySet(PageQuerySet):
@@ -439,7 +439,7 @@ class EventPage(BasePage):
         return data
 
     def get_context(self, request, *args, **kwargs):
-        from events.services.stats import counters  # the service imports the models
+        from figures.counters import counters  # figures read events: imported here, not above
 
         context = super().get_context(request, *args, **kwargs)
         context["registration_window"] = self.registration_window()

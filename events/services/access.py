@@ -25,7 +25,6 @@ MANAGE_SALT = "bookday.cancel"  # the emailed links signed before "change" exist
 LINK_MAX_AGE = 400 * 86400
 CODE_TTL = dt.timedelta(minutes=15)
 CODE_DIGITS = 6
-MAX_ATTEMPTS = 5  # wrong guesses before a code stops working: 5 in 10^6
 MAX_CODES_PER_HOUR = 3  # per registration: a mailbox is not flooded from a shared pass page
 
 

@@ -11,6 +11,7 @@ from freezegun import freeze_time
 
 from bookday.text import mask_email
 from events.models import AccessCode
+from events.models.access import MAX_ATTEMPTS
 from events.services import access
 from tests.altcha import solved
 from tests.factories import register_visitor
@@ -52,7 +53,7 @@ def test_wrong_guesses_wear_the_code_out(registration):
     access.request_code(registration=registration, now=NOW)
     code = emailed_code()
     wrong = f"{(int(code) + 1) % 10**6:06d}"
-    for _ in range(access.MAX_ATTEMPTS):
+    for _ in range(MAX_ATTEMPTS):
         assert not access.check_code(registration=registration, code=wrong, now=NOW)
     # Even the right code no longer works: guessing is limited to MAX_ATTEMPTS per code.
     assert not access.check_code(registration=registration, code=code, now=NOW)

@@ -188,7 +188,7 @@ def test_codes_are_read_from_bare_codes_and_pass_urls(value, expected):
 
 
 def test_gate_totals_count_people_with_and_without_a_pass(event, gate, today_pass, django_assert_num_queries):
-    from events.services.stats import gate_totals
+    from events.services.totals import gate_totals
 
     other_gate = Gate.objects.create(event=event, name="Cổng B")
     group = register_visitor(

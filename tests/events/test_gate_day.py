@@ -21,7 +21,8 @@ from events.models import CheckIn, Gate, WalkIn
 from events.models.checkin import WalkInQuerySet
 from events.services import lookup
 from events.services.checkin import CheckInError, check_in, record_walk_ins, tone, undo
-from events.services.stats import event_figures, gate_totals
+from events.services.totals import gate_totals
+from figures.stats import event_figures
 from home.groups import GATE_STAFF
 from tests.factories import EventPageFactory, register_visitor
 

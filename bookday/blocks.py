@@ -1,4 +1,4 @@
-"""StreamField blocks shared by every page body."""
+"""StreamField blocks shared by every page body (home and events pages alike)."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks

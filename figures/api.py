@@ -14,7 +14,7 @@ from wagtail.api.v3.auth import BearerTokenAuth
 from bookday.api_errors import ApiError
 from events.models import EventPage
 from events.permissions import is_organiser
-from events.services.stats import cached_figures
+from figures.stats import cached_figures
 
 
 def _organisers_only(request, found):
@@ -125,6 +125,8 @@ class StatsQuery(Schema):
     "/events/{event_id}/stats/",
     response={200: StatsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="An event's attendance and books figures",
+    # The id it had when this router was events.api_stats: clients generated from the schema know it.
+    operation_id="events_api_stats_event_stats",
 )
 def event_stats(request, event_id: int, filters: Query[StatsQuery]):
     """Live figures, at most 15 seconds old; definitions in docs/figures.md."""

@@ -34,7 +34,7 @@ override_settings(
     CACHES={"default": {"BACKEND": "bookday.cache.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": prefix}}
 ).enable()
 
-from events.services import stats
+from figures import stats
 
 stats.STATS_CACHE_SECONDS = int(fresh_seconds)
 computed, slow = [], []

@@ -1,8 +1,9 @@
-"""Figures for every surface, read only: database aggregates, never loops over rows.
+"""The event's figures for organisers, read only: database aggregates, never loops over rows.
 
-Every definition (what a visit, a title, a copy is) lives here and is written down once in
-docs/figures.md. The API, the admin report and dashboard, the public counters, the PDF report
-and the exports all read ``event_figures`` (or the cached ``cached_figures``/``counters``).
+Every definition is written down once in docs/figures.md. The API, the admin report and
+dashboard, the PDF report and the exports all read ``event_figures`` (or ``cached_figures``);
+the public counters are figures.counters. The rules they count by live with the data: an
+admission that counts on the CheckIn model (COUNTED), a title and a copy in figures.books.
 """
 
 import datetime as dt
@@ -10,16 +11,18 @@ from dataclasses import asdict, dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, Func, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Collate, TruncDate
+from django.db.models import Case, CharField, Count, Func, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.enums import CheckInResult, RegistrationStatus
+from events.enums import RegistrationStatus
 from events.models import CheckIn, EventPage, Gate, Registration, WalkIn
+from events.models.checkin import COUNTED, RE_ENTRY
+from figures.books import book_totals, listings_on_display
+from publishers.models import Exhibitor
 
 # Words that mark an organisation as a school (matched case-insensitively in its name).
 SCHOOL_WORDS = (
@@ -42,30 +45,6 @@ ORGANISATION_TYPES = {
     GROUP: _("Other groups and organisations"),
 }
 STATS_CACHE_SECONDS = 15  # live figures are at most this old (the admin report refreshes every 30 s)
-COUNTERS_MAX_AGE = 60  # public counters, page cache included
-
-
-def gate_totals(*, event: EventPage, gate: Gate, day: dt.date) -> dict:
-    """People in on ``day`` with a pass and without one, at ``gate`` and at the whole event."""
-    at_gate = Q(gate=gate)
-    admitted = (
-        CheckIn.objects.counted()
-        .filter(event=event, day=day)
-        .aggregate(event=Sum("admitted", default=0), gate=Sum("admitted", filter=at_gate, default=0))
-    )
-    walk_ins = (
-        WalkIn.objects.counted()
-        .filter(event=event, day=day)
-        .aggregate(event=Sum("count", default=0), gate=Sum("count", filter=at_gate, default=0))
-    )
-    return {
-        "day": day,
-        "gate_admitted": admitted["gate"],
-        "gate_walk_ins": walk_ins["gate"],
-        "event_admitted": admitted["event"],
-        "event_walk_ins": walk_ins["event"],
-        "event_visits": admitted["event"] + walk_ins["event"],
-    }
 
 
 # --- the figures ---------------------------------------------------------------------------
@@ -170,12 +149,7 @@ class EventFigures:
         return asdict(self)
 
 
-# --- the rules, once -------------------------------------------------------------------------
-
-COUNTED = Q(result=CheckInResult.ADMITTED, undone_at__isnull=True)
-RE_ENTRY = Q(
-    result__in=[CheckInResult.REENTRY, CheckInResult.ALREADY_ADMITTED]
-)  # as CheckIn.objects.re_entries()
+# --- how rows are grouped ---------------------------------------------------------------------
 
 
 def organisation_type() -> Case:
@@ -218,28 +192,6 @@ class QuarterHour(Func):
 
 def local_hour(quarter: int) -> int:
     return dt.datetime.fromtimestamp(quarter * QUARTER, _tz()).hour
-
-
-def listings_on_display(event: EventPage) -> QuerySet:
-    """Stock of the event's exhibitors (approved by definition) with at least one copy."""
-    from publishers.models import StockListing
-
-    return StockListing.objects.for_event(event).on_display()
-
-
-def book_totals() -> dict:
-    """Aggregates over listings: a title is a distinct ISBN-13, or the publisher's own title
-    (publisher + SKU) when it has none; copies add up across publishers."""
-    with_isbn = ~Q(title__isbn="")
-    # Distinct ISBNs compared byte by byte: the same equality as the database's collation, but
-    # sorting 200,000 of them for DISTINCT skips the locale rules (a fifth faster on PostgreSQL).
-    bytewise = Collate("title__isbn", "C" if connection.vendor == "postgresql" else "BINARY")
-    return {
-        "isbn_titles": Count(bytewise, distinct=True, filter=with_isbn),
-        "sku_titles": Count("title", distinct=True, filter=~with_isbn),
-        "copies": Sum("copies", default=0),
-        "copies_sold": Sum("copies_sold", default=0),
-    }
 
 
 def _tz():
@@ -416,8 +368,6 @@ def _event_figures(event: EventPage, *, day: dt.date | None, now: dt.datetime) -
 
 
 def _books(event: EventPage, figures: EventFigures) -> None:
-    from publishers.models import Exhibitor
-
     listings = listings_on_display(event)
     totals = listings.aggregate(**book_totals())
     figures.titles = totals["isbn_titles"] + totals["sku_titles"]
@@ -489,34 +439,3 @@ def cached_figures(event: EventPage, *, day: dt.date | None = None) -> EventFigu
     cache.set(fresh_key, True, STATS_CACHE_SECONDS)
     cache.delete(key + ":lock")
     return figures
-
-
-def headline(event: EventPage) -> dict:
-    """The four public counters: visits so far, exhibitors, titles, copies on display."""
-    from publishers.models import Exhibitor
-
-    admitted = CheckIn.objects.filter(COUNTED, event=event).aggregate(n=Sum("admitted", default=0))["n"]
-    walk_ins = WalkIn.objects.counted().filter(event=event).aggregate(n=Sum("count", default=0))["n"]
-    books = listings_on_display(event).aggregate(**book_totals())
-    return {
-        "visits": admitted + walk_ins,
-        "exhibitors": Exhibitor.objects.for_event(event).count(),
-        "titles": books["isbn_titles"] + books["sku_titles"],
-        "copies": books["copies"],
-    }
-
-
-def counters(event: EventPage | None) -> dict | None:
-    """Public counters for a page, or None when there is nothing to show yet.
-
-    A public page is itself cached for PAGE_CACHE_SECONDS; the counters are cached only for
-    what is left of COUNTERS_MAX_AGE, so what a visitor sees is never older than a minute.
-    """
-    if event is None:
-        return None
-    seconds = max(COUNTERS_MAX_AGE - settings.PAGE_CACHE_SECONDS, 0)
-    if seconds:
-        values = cache.get_or_set(f"stats:counters:{event.pk}", lambda: headline(event), seconds)
-    else:
-        values = headline(event)
-    return values if any(values.values()) else None

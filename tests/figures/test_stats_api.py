@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from home.groups import GATE_STAFF, ORGANISERS
-from tests.events.stats_data import build_books, build_known_event
 from tests.factories import EventPageFactory
+from tests.figures.stats_data import build_books, build_known_event
 
 pytestmark = pytest.mark.django_db
 

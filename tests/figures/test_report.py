@@ -13,15 +13,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from wagtail.admin.menu import SubmenuMenuItem, admin_menu
 from wagtail.models import Site
 
-from events.services.charts import bar_chart
-from events.services.report import approximately, charts, headline_sentence, place_and_date, report_pdf
-from events.services.stats import EventFigures, event_figures
+from figures.charts import bar_chart
+from figures.report import approximately, charts, headline_sentence, place_and_date, report_pdf
+from figures.stats import EventFigures, event_figures
 from home.groups import EDITORS, ORGANISERS
 from home.models import SiteDetails
-from tests.events.stats_data import build_books, build_known_event
 from tests.factories import EventPageFactory
+from tests.figures.stats_data import build_books, build_known_event
 
 pytestmark = pytest.mark.django_db
 SVG = "{http://www.w3.org/2000/svg}"
@@ -162,6 +163,33 @@ def test_the_pdf_from_the_admin(client, known, organiser):
 def test_editors_may_not_see_the_report(client, known):
     client.force_login(staff("bientap", EDITORS))
     assert client.get(reverse("event_reports:report", args=[known.event.pk])).status_code in (302, 403)
+
+
+def test_figures_and_reports_close_the_book_day_menu(rf, organiser):
+    # The figures app adds its entry to the events' menu group through the group's submenu hook.
+    registrations = reverse("registrations:index")  # (loading the admin's URLs builds its menus)
+    request = rf.get("/admin/")
+    request.user = organiser
+    book_day = next(
+        item.menu
+        for item in admin_menu.menu_items_for_request(request)
+        if isinstance(item, SubmenuMenuItem)
+        and any(entry.url == registrations for entry in item.menu.registered_menu_items)
+    )
+    entries = sorted(book_day.menu_items_for_request(request), key=lambda item: item.order)
+    assert [entry.url for entry in entries] == [
+        reverse(name)
+        for name in (
+            "registrations:index",
+            "waiting_list:index",
+            "event_days:index",
+            "checkins:index",
+            "offline_conflicts:index",
+            "walk_ins:index",
+            "gates:index",
+            "event_reports:index",
+        )
+    ]
 
 
 def test_the_dashboard_panel_shows_todays_figures_of_the_running_event(client, event, organiser):

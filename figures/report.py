@@ -13,10 +13,13 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
 from events.models import EventPage
-from events.services.charts import Chart
-from events.services.stats import EventFigures, event_figures
+from events.services.passes import render_pdf
+from figures.charts import Chart
+from figures.stats import EventFigures, event_figures
+from home.models import SiteDetails
 from publishers.enums import OrganisationType
 
 # How each language says "nearly 6,000" and "over 1.5 million": word order and separators are
@@ -341,7 +344,7 @@ MONTHS = [
 
 
 def definitions() -> list[tuple[str, str]]:
-    """What each figure means, in the report's words (the rules of events.services.stats)."""
+    """What each figure means, in the report's words (the rules of figures.stats)."""
     return [
         (
             _("Visits"),
@@ -401,10 +404,6 @@ def definitions() -> list[tuple[str, str]]:
 
 def report_heading(event: EventPage) -> dict:
     """The issuing body and the national heading of the cover, from the site's details."""
-    from wagtail.models import Site
-
-    from home.models import SiteDetails
-
     site = event.get_site() or Site.objects.filter(is_default_site=True).first()
     if site is None:
         return {
@@ -455,8 +454,6 @@ def report_pdf(event: EventPage, *, language: str = "vi", now: dt.datetime | Non
     ``now`` (default: the current time) is when the report is made: it dates the report, and
     a report made before the fair has closed on its last day is marked as interim.
     """
-    from events.services.passes import render_pdf
-
     now = now or timezone.now()
     with translation.override(language):
         heading = report_heading(event)
@@ -467,5 +464,5 @@ def report_pdf(event: EventPage, *, language: str = "vi", now: dt.datetime | Non
             "date_line": place_and_date(heading["place"], timezone.localdate(now), language),
             "definitions": definitions(),
         }
-        html = render_to_string("events/report_pdf.html", context)
+        html = render_to_string("figures/report_pdf.html", context)
     return render_pdf(html)

@@ -8,10 +8,10 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from events.services import stats
-from events.services.stats import event_figures
-from tests.events.stats_data import build_books, build_known_event
+from figures import counters, stats
+from figures.stats import event_figures
 from tests.factories import EventPageFactory
+from tests.figures.stats_data import build_books, build_known_event
 
 pytestmark = pytest.mark.django_db
 
@@ -135,19 +135,19 @@ def test_the_number_of_queries_does_not_grow_with_the_data(known, django_assert_
 
 @override_settings(PAGE_CACHE_SECONDS=0)
 def test_public_counters_are_cached_and_hidden_when_empty(known, event, django_assert_num_queries):
-    values = stats.counters(known.event)
+    values = counters.counters(known.event)
     assert values == {"visits": 89, "exhibitors": 2, "titles": 4, "copies": 240}
     with django_assert_num_queries(0):
-        assert stats.counters(known.event) == values
-    assert stats.counters(event) is None  # nothing yet: the page says figures come later
-    assert stats.counters(None) is None
+        assert counters.counters(known.event) == values
+    assert counters.counters(event) is None  # nothing yet: the page says figures come later
+    assert counters.counters(None) is None
 
 
 @override_settings(PAGE_CACHE_SECONDS=60)
 def test_counters_are_not_cached_again_under_a_page_cache_of_a_minute(known, django_assert_num_queries):
-    stats.counters(known.event)
+    counters.counters(known.event)
     with django_assert_num_queries(4):
-        stats.counters(known.event)
+        counters.counters(known.event)
 
 
 def test_cached_figures_are_reused_while_fresh(known, django_assert_num_queries):

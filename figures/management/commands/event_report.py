@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from events.models import EventPage
-from events.services.report import report_pdf
+from figures.report import report_pdf
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
-"""Wagtail admin: each event's figures (report page, XLSX/CSV, PDF) and the dashboard panel.
+"""Wagtail admin: each event's figures (report page, XLSX/CSV, PDF) under Book Day.
 
-Read only: everything comes from events.services.stats and events.services.report. Only
-organisers (and superusers) see figures.
+Read only: everything comes from figures.stats and figures.report. Only organisers (and
+superusers) see figures.
 """
 
 import datetime as dt
@@ -10,12 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.viewsets.base import ViewSet
@@ -23,21 +21,12 @@ from wagtail.admin.viewsets.base import ViewSet
 from bookday.exports import safe_text
 from events.models import EventPage
 from events.permissions import is_organiser
-from events.services import stats
-from events.services.report import Percent, cell_text, charts, report_context, report_pdf, tables
+from events.viewsets import BOOK_DAY_MENU_HOOK
+from figures import stats
+from figures.admin_dashboard import current_event
+from figures.report import Percent, cell_text, report_context, report_pdf, tables
 
 REFRESH_SECONDS = 30
-
-
-def current_event(today: dt.date | None = None) -> EventPage | None:
-    """The event running today, else the next one, else the most recent one."""
-    today = today or timezone.localdate()
-    events = EventPage.objects.live()
-    return (
-        events.filter(start_date__lte=today, end_date__gte=today).order_by("start_date").first()
-        or events.filter(start_date__gt=today).order_by("start_date").first()
-        or events.filter(end_date__lt=today).order_by("-end_date").first()
-    )
 
 
 class OrganisersOnly:
@@ -48,7 +37,7 @@ class OrganisersOnly:
 
 
 class EventListView(OrganisersOnly, WagtailAdminTemplateMixin, TemplateView):
-    template_name = "events/admin/event_reports.html"
+    template_name = "figures/admin/event_reports.html"
     page_title = gettext_lazy("Figures and reports")
     header_icon = "table"
 
@@ -62,7 +51,7 @@ class EventListView(OrganisersOnly, WagtailAdminTemplateMixin, TemplateView):
 class EventReportView(OrganisersOnly, SpreadsheetExportMixin, WagtailAdminTemplateMixin, TemplateView):
     """The report page; ``?export=xlsx|csv&table=<slug>`` downloads one of its tables."""
 
-    template_name = "events/admin/event_report.html"
+    template_name = "figures/admin/event_report.html"
     header_icon = "table"
 
     def setup(self, request, *args, **kwargs):
@@ -138,10 +127,14 @@ class EventReportPdfView(OrganisersOnly, TemplateView):
 
 
 class EventReportViewSet(ViewSet):
+    """Book Day → Figures and reports: listed in the events' menu group through the group's
+    submenu hook (events.viewsets.BookDayGroup), so events need not know this app."""
+
     name = "event_reports"
     icon = "table"
     menu_label = gettext_lazy("Figures and reports")
-    add_to_admin_menu = False
+    menu_hook = BOOK_DAY_MENU_HOOK
+    menu_order = 100  # after the group's own screens, which are numbered 1, 2, … in their order
 
     def get_urlpatterns(self):
         return [
@@ -149,27 +142,3 @@ class EventReportViewSet(ViewSet):
             path("<int:pk>/", EventReportView.as_view(), name="report"),
             path("<int:pk>/pdf/", EventReportPdfView.as_view(), name="pdf"),
         ]
-
-
-class FiguresPanel(Component):
-    """Admin home: today's figures of the current event (the whole event when not running)."""
-
-    name = "event_figures"
-    template_name = "events/admin/figures_panel.html"
-    order = 50
-
-    def __init__(self, event: EventPage):
-        self.event = event
-
-    def get_context_data(self, parent_context=None):
-        today = timezone.localdate()
-        running = self.event.timing == "now"
-        figures = stats.cached_figures(self.event, day=today if running else None)
-        return {
-            "event": self.event,
-            "figures": figures,
-            "running": running,
-            "today": today,
-            "chart": charts(figures)[0] if running else None,
-            "report_url": reverse("event_reports:report", args=[self.event.pk]),
-        }
