@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bookday.errors import ServiceError
 from events.enums import RegistrationSource, RegistrationStatus, RegistrationWindow
 from events.models import EventDay, EventPage, Pass, Registration
 from events.models.registration import new_pass_code
@@ -22,8 +23,8 @@ from events.services import registration_sql as sql
 log = logging.getLogger(__name__)
 
 
-class RegistrationError(Exception):
-    """A refusal with a stable machine ``code``, a translated message and the form field it concerns."""
+class RegistrationError(ServiceError):
+    """Why a registration, a change or a cancellation is refused."""
 
     messages = {
         "not_open": _("Registration has not opened yet."),
@@ -51,16 +52,10 @@ class RegistrationError(Exception):
         "already_that_day": "visit_date",
         "full": "visit_date",
     }
-
-    def __init__(self, code: str, **params):
-        self.code = code
-        self.params = params
-        self.field = self.fields.get(code)
-        super().__init__(code)
-
-    @property
-    def message(self) -> str:
-        return str(self.messages[self.code]) % self.params if self.params else str(self.messages[self.code])
+    # The event's state, not the request's content: a conflict, the same code for every way
+    # of being closed.
+    statuses = {"full": 409, "closed": 409, "not_open": 409, "day_over": 409}
+    api_codes = {"not_open": "closed", "day_over": "closed"}
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bookday.errors import ServiceError
 from events.models import EventPage
 from publishers.enums import ApplicationStatus, BoothSize, OrganisationType
 from publishers.models import Exhibitor, ExhibitorApplication, Publisher, PublisherUser
@@ -59,8 +60,8 @@ CONFIRM_SALT = "publishers.application-confirm"
 CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds a confirmation link works
 
 
-class ApplicationError(Exception):
-    """A refusal with a stable machine ``code``, a translated message and the field it concerns."""
+class ApplicationError(ServiceError):
+    """Why an application, its confirmation or an organiser's decision on it is refused."""
 
     messages = {
         "closed": _("Applications for this event are closed: the event is over or not published."),
@@ -88,20 +89,6 @@ class ApplicationError(Exception):
             "submission replaced it. Send the form again to get a new link."
         ),
     }
-
-    def __init__(self, code: str, *, field: str | None = None, message: str | None = None, **params):
-        self.code = code
-        self.field = field
-        self.params = params
-        self._message = message
-        super().__init__(code)
-
-    @property
-    def message(self) -> str:
-        if self._message:
-            return self._message
-        text = str(self.messages[self.code])
-        return text % self.params if self.params else text
 
 
 @dataclass(frozen=True)
