@@ -5,7 +5,9 @@ object imports the routers, so a router importing it back would only work when t
 been imported first (an import cycle). ``bookday.api`` calls ``install()`` on its NinjaAPI.
 
 Every error body has a stable machine ``code`` and a ``message`` translated from the client's
-Accept-Language; invalid input adds ``errors``: {field: [messages]}.
+Accept-Language; invalid input adds ``errors``: {field: [messages]}. A service's refusal
+(bookday.errors.ServiceError) raised through an endpoint is answered here too, by ``refused()``:
+endpoints call services and let their refusals through.
 """
 
 import logging
@@ -14,6 +16,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from bookday.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +32,15 @@ class ApiError(Exception):
 
 def invalid(errors: dict) -> ApiError:
     return ApiError(422, "invalid", _("The request is not valid."), errors)
+
+
+def refused(error: ServiceError) -> ApiError:
+    """A service's refusal as the API answers it: a code the service gives an HTTP status
+    (``statuses``) as itself, anything else as 422 ``invalid`` with the message on its field."""
+    status = error.statuses.get(error.code)
+    if status is None:
+        return invalid({error.field or "__all__": [error.message]})
+    return ApiError(status, error.api_codes.get(error.code, error.code), error.message)
 
 
 def _pydantic_message(error: dict) -> str:
@@ -72,9 +85,16 @@ def on_validation_error(request, exc: ValidationError) -> tuple[int, dict]:
     return 422, _body("invalid", _("The request is not valid."), errors=errors)
 
 
-def on_api_error(request, exc: ApiError) -> tuple[int, dict]:
-    extra = {"errors": exc.errors} if exc.errors else {}
-    return exc.status, _body(exc.code, exc.message, **extra)
+def answer(error: ApiError | ServiceError) -> tuple[int, dict]:
+    """A refusal as every endpoint answers it (and the offline sync, item by item)."""
+    if isinstance(error, ServiceError):
+        error = refused(error)
+    extra = {"errors": error.errors} if error.errors else {}
+    return error.status, _body(error.code, error.message, **extra)
+
+
+def on_refusal(request, exc: ApiError | ServiceError) -> tuple[int, dict]:
+    return answer(exc)
 
 
 def on_not_found(request, exc: Http404) -> tuple[int, dict]:
@@ -107,7 +127,8 @@ def on_server_error(request, exc: Exception) -> tuple[int, dict]:
 
 HANDLERS = {
     ValidationError: on_validation_error,
-    ApiError: on_api_error,
+    ApiError: on_refusal,
+    ServiceError: on_refusal,
     Http404: on_not_found,
     AuthenticationError: on_unauthenticated,
     HttpError: on_http_error,

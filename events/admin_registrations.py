@@ -168,7 +168,7 @@ class RegistrationCreateView(CreateView):
         try:
             return super().form_valid(form)
         except RegistrationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.add_to(form)
             self.produced_error_message = error.message
             return self.form_invalid(form)
 

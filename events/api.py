@@ -16,7 +16,7 @@ from bookday.validators import rate_limit_email
 from events.enums import RegistrationSource
 from events.forms import RegistrationForm
 from events.models import EventPage
-from events.services.registration import RegistrationError, register
+from events.services.registration import register
 
 router = Router(tags=["events"])
 
@@ -94,10 +94,6 @@ def list_events(request):
     ]
 
 
-# Refusals that are about the event's state, not the request's content.
-CONFLICTS = {"full": "full", "closed": "closed", "not_open": "closed", "day_over": "closed"}
-
-
 @router.post(
     "/{event_id}/registrations/",
     response={
@@ -115,7 +111,8 @@ def create_registration(request, event_id: int, payload: RegistrationIn):
 
     201: a new registration, confirmed or on the waiting list. 200: that email is already registered
     for that day; nothing is created and the existing pass is emailed again (never returned here).
-    409 `full` / `closed`. 422 `invalid` with per-field messages.
+    409 `full` / `closed`. 422 `invalid` with per-field messages. (A refusal of the service is
+    answered by bookday.api_errors: RegistrationError.statuses says which codes are conflicts.)
     """
     # Remembered for a few seconds (bookday.hotcache); publishing, unpublishing, editing the event
     # or a page restriction is seen at once. The capacity itself is read under the day's lock.
@@ -149,24 +146,19 @@ def create_registration(request, event_id: int, payload: RegistrationIn):
         (f"email:{rate_limit_email(clean['email'])}", settings.RATE_LIMIT_PER_EMAIL, 3600),
     ):
         raise ApiError(429, "rate_limited", _("Too many attempts. Please wait a few minutes and try again."))
-    try:
-        result = register(
-            event=event,
-            full_name=clean["full_name"],
-            email=clean["email"],
-            phone=clean["phone"],
-            visit_date=clean["visit_date"],
-            party_size=clean["party_size"],
-            organisation=clean["organisation"],
-            consent=clean["consent"],
-            join_waitlist=data["join_waitlist"],
-            source=RegistrationSource.API,
-            language=get_language(),
-        )
-    except RegistrationError as error:
-        if error.code in CONFLICTS:
-            raise ApiError(409, CONFLICTS[error.code], error.message) from None
-        raise invalid({error.field or "__all__": [error.message]}) from None
+    result = register(
+        event=event,
+        full_name=clean["full_name"],
+        email=clean["email"],
+        phone=clean["phone"],
+        visit_date=clean["visit_date"],
+        party_size=clean["party_size"],
+        organisation=clean["organisation"],
+        consent=clean["consent"],
+        join_waitlist=data["join_waitlist"],
+        source=RegistrationSource.API,
+        language=get_language(),
+    )
     if not result.created:
         return Status(200, {"status": "already_registered"})
     code = result.registration.entry_pass.code

@@ -25,14 +25,15 @@ from pydantic import ValidationError as PydanticValidationError
 from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import APIToken
 
-from bookday import hotcache, ratelimit
+from bookday import api_errors, hotcache, ratelimit
 from bookday.api_errors import ApiError
+from bookday.errors import ServiceError
 from bookday.validators import CleanLine, reject_control_characters
 from events.enums import CheckInMethod, CheckInResult, RegistrationStatus, Tone
 from events.models import EventPage, Gate
 from events.permissions import can_scan
 from events.services import lookup, totals
-from events.services.checkin import CheckInError, check_in, record_walk_ins, undo
+from events.services.checkin import check_in, record_walk_ins, undo
 from events.services.scanner import scanner_bundle
 
 log = logging.getLogger(__name__)
@@ -204,31 +205,22 @@ def _device(request) -> str:
     return str(token) if token else "web: " + request.headers.get("User-Agent", "")[:200]
 
 
-_STATUS = {"client_id_conflict": 409, "not_undoable": 409, "not_found": 404}
-
-
-def _refuse(error: CheckInError):
-    raise ApiError(_STATUS.get(error.code, 422), error.code, error.message)
-
-
 def decide(request, payload: CheckInIn) -> dict:
     event = _event(payload.event_id, request)
     gate = _gate(event, payload.gate, request)
-    try:
-        decision = check_in(
-            code=payload.code,
-            event=event,
-            gate=gate,
-            client_id=payload.client_id,
-            user=request.user,
-            device=_device(request),
-            scanned_at=payload.scanned_at,
-            headcount=payload.headcount,
-            offline_result=payload.offline_result or "",
-            method=payload.method,
-        )
-    except CheckInError as error:
-        _refuse(error)
+    # A CheckInError is answered by bookday.api_errors with the code's status (CheckInError.statuses).
+    decision = check_in(
+        code=payload.code,
+        event=event,
+        gate=gate,
+        client_id=payload.client_id,
+        user=request.user,
+        device=_device(request),
+        scanned_at=payload.scanned_at,
+        headcount=payload.headcount,
+        offline_result=payload.offline_result or "",
+        method=payload.method,
+    )
     return {
         "result": decision.result,
         "tone": decision.tone,
@@ -255,10 +247,7 @@ def create_checkin(request, payload: CheckInIn):
 
 
 def _undo(request, event: EventPage, **target) -> dict:
-    try:
-        undone = undo(event=event, user=request.user, **target)
-    except CheckInError as error:
-        _refuse(error)
+    undone = undo(event=event, user=request.user, **target)
     return {
         "target": undone.target,
         "kind": undone.kind,
@@ -293,18 +282,15 @@ def undo_checkin(request, checkin_id: int, payload: UndoByIdIn):
 
 def count_walk_ins(request, event: EventPage, payload: WalkInIn) -> dict:
     gate = _gate(event, payload.gate, request)
-    try:
-        walk_in, created = record_walk_ins(
-            event=event,
-            gate=gate,
-            count=payload.count,
-            client_id=payload.client_id,
-            user=request.user,
-            device=_device(request),
-            at=payload.at,
-        )
-    except CheckInError as error:
-        _refuse(error)
+    walk_in, created = record_walk_ins(
+        event=event,
+        gate=gate,
+        count=payload.count,
+        client_id=payload.client_id,
+        user=request.user,
+        device=_device(request),
+        at=payload.at,
+    )
     return {"walk_in_id": walk_in.pk, "count": walk_in.count, "created": created}
 
 
@@ -403,13 +389,9 @@ def sync(request, payload: SyncIn):
         client_id = str(raw.get("client_id") or "")[:64]
         try:
             answer = {"ok": True, "status": 200, "final": True, "body": _sync_item(request, raw)}
-        except ApiError as error:
-            body = {
-                "code": error.code,
-                "message": error.message,
-                **({"errors": error.errors} if error.errors else {}),
-            }
-            answer = {"ok": False, "status": error.status, "final": True, "body": body}
+        except (ApiError, ServiceError) as error:
+            status, body = api_errors.answer(error)
+            answer = {"ok": False, "status": status, "final": True, "body": body}
         except DatabaseError:
             # Not decided: the database failed (or went away) for this item. Never drop it.
             log.exception("sync: item %s not decided", client_id)

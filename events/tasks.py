@@ -1,4 +1,9 @@
-"""Background work: confirmation emails with the PDF pass attached."""
+"""Background work: confirmation emails with the PDF pass attached.
+
+The registration service queues these after its transaction commits; nothing here calls the
+service back (only the models, the passes and the access links), so the two never import each
+other.
+"""
 
 import datetime as dt
 import logging
@@ -54,6 +59,16 @@ def build_email(registration: Registration) -> EmailMultiAlternatives:
     return message
 
 
+def queue_email(registration_id: int) -> None:
+    """Queue the email of a saved registration. A queue outage must not fail the request that
+    saved it: the failure is recorded and `send_pending_emails` queues it again later."""
+    try:
+        send_registration_email.enqueue(registration_id)
+    except Exception as error:  # the queue (e.g. Redis) is unreachable
+        log.warning("Could not queue the email of registration %s: %s", registration_id, error)
+        Registration.objects.filter(pk=registration_id).update(email_error=f"queue: {error}"[:300])
+
+
 @task()
 def send_registration_email(registration_id: int) -> None:
     """Send the email for a registration; on failure record it and try again later.
@@ -81,11 +96,11 @@ def resend_passes_to(email: str) -> None:
     """ "Find my pass": look the address up and email its passes, outside the request.
 
     The request only queues this, so it answers in the same time whether or not the address
-    registered: the look-up and the emails would otherwise tell a stranger who did.
+    registered: the look-up and the emails would otherwise tell a stranger who did. Every
+    active registration of the address gets its email again, each queued on its own.
     """
-    from events.services.registration import resend_passes
-
-    resend_passes(email=email)
+    for registration_id in Registration.objects.active().for_email(email).values_list("pk", flat=True):
+        queue_email(registration_id)
 
 
 def _retry_later(registration_id: int, attempts: int) -> None:

@@ -97,7 +97,7 @@ def register_view(request, pk: int):
                     language=get_language(),
                 )
             except RegistrationError as error:
-                form.add_error(error.field, error.message)
+                error.add_to(form)
                 status = 409
             else:
                 if not result.created:
@@ -236,7 +236,7 @@ def pass_manage(request, code: str):
                 join_waitlist=data["join_waitlist"],
             )
         except RegistrationError as error:
-            form.add_error(error.field, error.message)
+            error.add_to(form)
             offer_waitlist = error.code == "full"
             status = 409
         else:

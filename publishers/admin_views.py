@@ -101,7 +101,7 @@ class DecisionView(WagtailAdminTemplateMixin, FormView):
         try:
             self.decide(form.cleaned_data)
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            error.add_to(form)
             messages.error(self.request, error.message)
             return self.render_to_response(self.get_context_data(form=form), status=409)
         return redirect(self.inspect_url)

@@ -3,10 +3,8 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from bookday.api_errors import invalid
 from events.models import EventPage
 from publishers.services import catalogue
 
@@ -109,10 +107,7 @@ def search_catalogue(
     `invalid` for a page past the last one.
     """
     event = get_object_or_404(EventPage.objects.live().public(), pk=event_id)
-    try:
-        found = catalogue.search_page(event, q=q, category=category, publisher=publisher, page=page)
-    except catalogue.CatalogueError:
-        raise invalid({"page": [_("There is no such page of results.")]}) from None
+    found = catalogue.search_page(event, q=q, category=category, publisher=publisher, page=page)
     response["Cache-Control"] = CACHE_CONTROL
     current = found.page
     return {

@@ -1,5 +1,8 @@
 """Background emails to exhibitor applicants: the confirmation link, received, approved (with the
-account link), rejected."""
+account link), rejected.
+
+Queued by the applications service after its transaction commits; nothing here imports that
+service back (the confirmation link comes from publishers.services.confirmation)."""
 
 import logging
 
@@ -15,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_tasks import task
 
 from publishers.models import ExhibitorApplication
+from publishers.services.confirmation import CONFIRM_MAX_AGE, confirmation_token
 
 log = logging.getLogger(__name__)
 STEPS = ("confirm", "received", "approved", "rejected")
@@ -46,8 +50,6 @@ def build_email(application: ExhibitorApplication, step: str) -> EmailMultiAlter
         }
         recipients = [application.email]
         if step == "confirm":
-            from publishers.services.applications import CONFIRM_MAX_AGE, confirmation_token
-
             recipients = application.pending.get("confirm_to") or recipients
             context["submitted"] = application.pending.get("data", {})
             context["confirm_url"] = settings.BASE_URL + reverse(

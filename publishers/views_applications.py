@@ -49,7 +49,7 @@ def apply_view(request, pk: int):
                     event=event, data=data, logo=data["logo"], language=get_language()
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                error.add_to(form)
                 status = 409
             else:
                 # Masked: the page tells where to look without telling a stranger whose address it is.

@@ -282,7 +282,7 @@ class ExhibitorEditView(EditView):
         try:
             return super().form_valid(form)
         except ApplicationError as error:
-            form.add_error("booths" if error.field == "booths" else None, error.message)
+            error.add_to(form)
             self.produced_error_message = error.message
             return self.form_invalid(form)
 

@@ -23,6 +23,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bookday.errors import ServiceError
 from events.enums import CheckInMethod, CheckInResult, RegistrationStatus, Tone
 from events.models import CheckIn, EventPage, Gate, WalkIn
 from events.models.registration import PASS_ALPHABET, PASS_CODE_LENGTH
@@ -52,8 +53,8 @@ MESSAGES = {
 }
 
 
-class CheckInError(Exception):
-    """A request that cannot be decided at all, with a stable machine ``code``."""
+class CheckInError(ServiceError):
+    """A request that cannot be decided at all (a refused pass is a decision, not an error)."""
 
     messages = {
         "unknown_gate": gettext_lazy("This gate does not belong to the event."),
@@ -63,14 +64,15 @@ class CheckInError(Exception):
         "not_undoable": gettext_lazy("Only an admission from the last few minutes can be undone."),
         "not_found": gettext_lazy("Nothing with this id was recorded at this event."),
     }
-
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(code)
-
-    @property
-    def message(self) -> str:
-        return str(self.messages[self.code])
+    # Every code is answered as itself: the scanner reads it.
+    statuses = {
+        "unknown_gate": 422,
+        "client_id_conflict": 409,
+        "invalid_headcount": 422,
+        "invalid_count": 422,
+        "not_undoable": 409,
+        "not_found": 404,
+    }
 
 
 def tone(result: str, remaining: int, earlier: int) -> str:

@@ -2,11 +2,11 @@
 
 Every decision about a day's capacity is taken inside one transaction holding a row lock on
 that day's EventDay, so concurrent registrations and cancellations are serialised per day and
-a day can never be oversold. Emails go out after the transaction commits.
+a day can never be oversold. Emails go out after the transaction commits: the service queues
+them (events.tasks.queue_email) from ``transaction.on_commit``; the tasks never call back here.
 """
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -14,16 +14,16 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bookday.errors import ServiceError
 from events.enums import RegistrationSource, RegistrationStatus, RegistrationWindow
 from events.models import EventDay, EventPage, Pass, Registration
 from events.models.registration import new_pass_code
 from events.services import registration_sql as sql
+from events.tasks import queue_email
 
-log = logging.getLogger(__name__)
 
-
-class RegistrationError(Exception):
-    """A refusal with a stable machine ``code``, a translated message and the form field it concerns."""
+class RegistrationError(ServiceError):
+    """Why a registration, a change or a cancellation is refused."""
 
     messages = {
         "not_open": _("Registration has not opened yet."),
@@ -51,16 +51,10 @@ class RegistrationError(Exception):
         "already_that_day": "visit_date",
         "full": "visit_date",
     }
-
-    def __init__(self, code: str, **params):
-        self.code = code
-        self.params = params
-        self.field = self.fields.get(code)
-        super().__init__(code)
-
-    @property
-    def message(self) -> str:
-        return str(self.messages[self.code]) % self.params if self.params else str(self.messages[self.code])
+    # The event's state, not the request's content: a conflict, the same code for every way
+    # of being closed.
+    statuses = {"full": 409, "closed": 409, "not_open": 409, "day_over": 409}
+    api_codes = {"not_open": "closed", "day_over": "closed"}
 
 
 @dataclass(frozen=True)
@@ -74,19 +68,7 @@ class RegistrationResult:
 
 
 def _send_later(registration: Registration) -> None:
-    transaction.on_commit(lambda: _enqueue_email(registration.pk))
-
-
-def _enqueue_email(registration_id: int) -> None:
-    """Queue the email; the registration is already saved, so a queue outage must not fail the
-    request. The failure is recorded and `send_pending_emails` queues it again later."""
-    from events.tasks import send_registration_email
-
-    try:
-        send_registration_email.enqueue(registration_id)
-    except Exception as error:  # the queue (e.g. Redis) is unreachable
-        log.warning("Could not queue the email of registration %s: %s", registration_id, error)
-        Registration.objects.filter(pk=registration_id).update(email_error=f"queue: {error}"[:300])
+    transaction.on_commit(lambda: queue_email(registration.pk))
 
 
 def _day(event: EventPage, date: dt.date) -> tuple[int, int]:
@@ -328,14 +310,6 @@ def _promote(day: EventDay, now: dt.datetime) -> list[Registration]:
         promoted.append(waiting)
         _send_later(waiting)
     return promoted
-
-
-def resend_passes(*, email: str) -> int:
-    """Email again every active registration of an address. Returns how many were queued."""
-    registrations = list(Registration.objects.active().for_email(email))
-    for registration in registrations:
-        _send_later(registration)
-    return len(registrations)
 
 
 def resend_pass(*, registration: Registration) -> None:

@@ -17,11 +17,6 @@ class PortalForm(forms.Form):
         super().__init__(*args, **kwargs)
         guard_text_fields(self)
 
-    def add_service_error(self, error) -> None:
-        """Show a TitleError next to the field it concerns (or above the form)."""
-        field = error.field if error.field in self.fields else None
-        self.add_error(field, error.message)
-
 
 class PriceField(forms.Field):
     """A price in đồng as people type it: "85.000", "85000đ", "85,000 VNĐ"."""

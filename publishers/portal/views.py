@@ -72,7 +72,7 @@ def profile(request):
             try:
                 update_profile(publisher=publisher, data=form.cleaned_data)
             except TitleError as error:
-                form.add_service_error(error)
+                error.add_to(form)
             else:
                 messages.success(request, _("Your profile was saved."))
                 return redirect("publisher_profile")

@@ -121,7 +121,7 @@ def stock_add(request, event_id: int):
                     booth=data["booth"],
                 )
             except TitleError as error:
-                form.add_service_error(error)
+                error.add_to(form)
             else:
                 messages.success(request, _("“%(title)s” is in your stock.") % {"title": data["title"].title})
                 return redirect("publisher_stock", event_id=event_id)
@@ -154,7 +154,7 @@ def stock_edit(request, event_id: int, pk: int):
                     booth=data["booth"],
                 )
             except TitleError as error:
-                form.add_service_error(error)
+                error.add_to(form)
             else:
                 messages.success(request, _("“%(title)s” was updated.") % {"title": listing.title.title})
                 return redirect("publisher_stock", event_id=event_id)

@@ -59,7 +59,7 @@ def title_edit(request, pk: int | None = None):
             try:
                 saved = save_title(publisher=publisher, data=form.cleaned_data, title=title)
             except TitleError as error:
-                form.add_service_error(error)
+                error.add_to(form)
             else:
                 messages.success(request, _("“%(title)s” was saved.") % {"title": saved.title})
                 return redirect("publisher_title_edit", pk=saved.pk)

@@ -26,9 +26,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bookday.errors import ServiceError
 from events.models import EventPage
+from publishers.emails import send_application_email
 from publishers.enums import ApplicationStatus, BoothSize, OrganisationType
 from publishers.models import Exhibitor, ExhibitorApplication, Publisher, PublisherUser
+from publishers.services.confirmation import read_confirmation_token
 from publishers.validators import normalize_tax_code, normalize_vn_phone
 
 log = logging.getLogger(__name__)
@@ -55,12 +58,10 @@ FIELDS = [
 REQUIRED = ["organisation_name", "kind", "tax_code", "contact_name", "email", "phone", "address"]
 # Shown to organisers when they change: who speaks for the organisation and how to reach it.
 CONTACT_FIELDS = ["organisation_name", "contact_name", "email", "phone", "address", "website"]
-CONFIRM_SALT = "publishers.application-confirm"
-CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds a confirmation link works
 
 
-class ApplicationError(Exception):
-    """A refusal with a stable machine ``code``, a translated message and the field it concerns."""
+class ApplicationError(ServiceError):
+    """Why an application, its confirmation or an organiser's decision on it is refused."""
 
     messages = {
         "closed": _("Applications for this event are closed: the event is over or not published."),
@@ -88,20 +89,6 @@ class ApplicationError(Exception):
             "submission replaced it. Send the form again to get a new link."
         ),
     }
-
-    def __init__(self, code: str, *, field: str | None = None, message: str | None = None, **params):
-        self.code = code
-        self.field = field
-        self.params = params
-        self._message = message
-        super().__init__(code)
-
-    @property
-    def message(self) -> str:
-        if self._message:
-            return self._message
-        text = str(self.messages[self.code])
-        return text % self.params if self.params else text
 
 
 @dataclass(frozen=True)
@@ -242,14 +229,10 @@ def _keep_logo(logo) -> str:
     return default_storage.save(f"publishers/applications/{logo.name}", logo)
 
 
-def confirmation_token(application: ExhibitorApplication) -> str:
-    return signing.dumps({"a": application.pk, "n": application.pending.get("nonce")}, salt=CONFIRM_SALT)
-
-
 def pending_application(token: str) -> ExhibitorApplication:
     """The application whose pending submission this link confirms (read only); ``link_invalid``."""
     try:
-        claim = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        claim = read_confirmation_token(token)
     except signing.BadSignature:
         raise ApplicationError("link_invalid") from None
     application = ExhibitorApplication.objects.select_related("event").filter(pk=claim.get("a")).first()
@@ -501,8 +484,6 @@ def _email_later(application: ExhibitorApplication, step: str, nonce: str = "") 
 
 def _enqueue_email(application_id: int, step: str, nonce: str = "") -> None:
     """The decision is saved; a queue outage must not turn it into an error page."""
-    from publishers.emails import send_application_email
-
     try:
         send_application_email.enqueue(application_id, step, nonce)
     except Exception as error:  # the queue (e.g. Redis) is unreachable

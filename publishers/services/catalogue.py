@@ -16,8 +16,9 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.db.models import BooleanField, Count, Expression, IntegerField, Q, QuerySet, Subquery
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from bookday.errors import ServiceError
 from bookday.text import fold, vi_sort_key
 from publishers.enums import OrganisationType
 from publishers.models import Category, Exhibitor, StockListing, folded_words
@@ -46,12 +47,11 @@ FIELD_LABELS = {
 }
 
 
-class CatalogueError(Exception):
-    """A request the catalogue cannot answer; ``code`` is stable for the API."""
+class CatalogueError(ServiceError):
+    """A request the catalogue cannot answer."""
 
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(code)
+    messages = {"page_invalid": gettext_lazy("There is no such page of results.")}
+    fields = {"page_invalid": "page"}
 
 
 def search_terms(text: str) -> list[str]:

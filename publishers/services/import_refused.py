@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from bookday.errors import ServiceError
 
-class ImportRefused(Exception):
-    """A file, or an import, that cannot be used at all: a stable ``code`` and a translated message."""
+
+class ImportRefused(ServiceError):
+    """A file, or an import, that cannot be used at all."""
 
     messages = {
         "empty": _("The file is empty: it has no rows of books."),
@@ -63,22 +65,6 @@ class ImportRefused(Exception):
         "apply_failed": _("The import failed and nothing was changed. Please try again."),
         "not_found": _("This import does not exist."),
     }
-
-    def __init__(self, code: str, message: str | None = None, **params):
-        self.code = code
-        self.params = params
-        self._message = message
-        super().__init__(code)
-
-    @property
-    def message(self) -> str:
-        if self._message is not None:
-            return str(self._message)
-        text = str(self.messages[self.code])
-        return text % self.params if self.params else text
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def thousands(value: int) -> str:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bookday.errors import ServiceError
 from bookday.exports import FORMULA_START
 from bookday.text import fold, slugify_vi
 from publishers.enums import Language
@@ -97,17 +98,15 @@ EXPORT_LANGUAGE_LABELS = {
 }
 
 
-class RowRefused(Exception):
-    def __init__(self, code: str, **params):
-        self.code = code
-        self.params = params
-        super().__init__(code)
+class RowRefused(ServiceError):
+    """Why one row of a stock file is refused; the import goes on with the other rows."""
+
+    messages = REASONS
 
 
 def reason_text(code: str, params: dict) -> str:
     """A refusal's reason in the active language (the report keeps code and params)."""
-    text = str(REASONS[code])
-    return text % params if params else text
+    return RowRefused(code, **params).message
 
 
 @dataclass

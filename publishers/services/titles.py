@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from bookday.errors import ServiceError
 from bookday.text import slugify_vi
 from publishers.enums import Language
 from publishers.models import Category, Exhibitor, Publisher, StockListing, Title
@@ -18,8 +19,8 @@ from publishers.validators import normalize_isbn, normalize_vn_phone
 MAX_COPIES = 1_000_000
 
 
-class TitleError(Exception):
-    """A refusal with a stable machine ``code``, a translated message and the form field it concerns."""
+class TitleError(ServiceError):
+    """Why a title, a stock listing or the publisher's profile is refused."""
 
     messages = {
         "isbn_or_sku_required": _("Enter the ISBN, or a SKU of your own for a book without ISBN."),
@@ -61,17 +62,6 @@ class TitleError(Exception):
         "name_required": "name",
         "phone_invalid": "phone",
     }
-
-    def __init__(self, code: str, field: str | None = None, **params):
-        self.code = code
-        self.params = params
-        self.field = field or self.fields.get(code)
-        super().__init__(code)
-
-    @property
-    def message(self) -> str:
-        text = str(self.messages[self.code])
-        return text % self.params if self.params else text
 
 
 TITLE_FIELDS = (

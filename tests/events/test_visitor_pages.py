@@ -137,6 +137,19 @@ def test_a_full_day_on_the_change_page_offers_the_waiting_list(client, fair):
     assert registration.status == "waiting" and registration.day.date == DAY3
 
 
+def test_growing_past_the_group_threshold_without_an_organisation_is_refused_on_the_change_page(client, fair):
+    # The change form has no organisation field: the refusal shows above the form (it used to
+    # be added to a field the form lacks, a server error).
+    registration = register_visitor(fair, visit_date=DAY2, party_size=2).registration
+    code = registration.entry_pass.code
+    url = f"/p/{code}/manage/?t={manage_token(code)}"
+    refused = client.post(url, {"t": manage_token(code), "visit_date": DAY2.isoformat(), "party_size": "6"})
+    assert refused.status_code == 409
+    assert "Đoàn trên 5 người phải ghi tên trường hoặc tổ chức." in refused.content.decode()
+    registration.refresh_from_db()
+    assert registration.party_size == 2
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [

@@ -59,7 +59,8 @@ def png(name: str = "logo.png", size=(64, 64), fmt: str = "PNG") -> SimpleUpload
 def submit(event, confirm=True, **overrides):
     """Submit through the service with emails sent at once (on-commit callbacks run), and follow
     the emailed confirmation link as the person it went to would (``confirm=False``: leave it)."""
-    from publishers.services.applications import confirm_application, confirmation_token, submit_application
+    from publishers.services.applications import confirm_application, submit_application
+    from publishers.services.confirmation import confirmation_token
 
     logo = overrides.pop("logo", None)
     language = overrides.pop("language", "vi")

@@ -10,9 +10,9 @@ from publishers.services.applications import (
     ApplicationError,
     approve_application,
     confirm_application,
-    confirmation_token,
     submit_application,
 )
+from publishers.services.confirmation import confirmation_token
 from tests.publishers.application_factories import service_data
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -396,7 +396,8 @@ def test_confirmed_changes_of_contact_details_are_recorded_for_organisers(event)
 def test_bad_expired_or_stale_links_are_refused(event):
     from django.core import signing
 
-    from publishers.services.applications import CONFIRM_MAX_AGE, confirm_application, confirmation_token
+    from publishers.services.applications import confirm_application
+    from publishers.services.confirmation import CONFIRM_MAX_AGE, confirmation_token
 
     attempt = submit(event, confirm=False, tax_code="0100109106")
     token = confirmation_token(attempt.application)
