@@ -205,12 +205,15 @@ def register(
             # (which may be a few seconds old): a change in either direction never oversells.
             capacity = min(stored_capacity, event.daily_capacity)
             day = _saved(EventDay(id=day_id, event=event, date=visit_date))
-            _release_expired(day, now)
+            taken, expired = sql.people_holding_places(day_id, now)
+            if expired:  # rare: released now, the waiting list first, then counted again
+                _release_expired(day, now)
+                taken, _expired = sql.people_holding_places(day_id, now)
             # Only a mailbox can confirm a hold: organisers' own entries and silent imports are not held.
             hold = (
                 notify and source != RegistrationSource.ADMIN and event.needs_email_confirmation(party_size)
             )
-            if sql.people_holding_places(day_id) + party_size <= capacity:
+            if taken + party_size <= capacity:
                 status = RegistrationStatus.PENDING if hold else RegistrationStatus.CONFIRMED
             elif join_waitlist and party_size <= capacity:
                 status = RegistrationStatus.WAITING
@@ -431,7 +434,7 @@ def change(
         if moving and (Registration.objects.active().filter(day_id=new_day_id, email=current.email).exists()):
             raise RegistrationError("already_that_day")
         was_confirmed = current.status == RegistrationStatus.CONFIRMED
-        taken = sql.people_holding_places(new_day_id)
+        taken, _expired = sql.people_holding_places(new_day_id, now)  # released above
         if was_confirmed and not moving:
             taken -= current.party_size
         fits = taken + new_size <= capacity

@@ -34,21 +34,32 @@ def lock_day(event_id: int, date: dt.date) -> tuple[int, int] | None:
         return cursor.fetchone()
 
 
-def people_holding_places(day_id: int) -> int:
-    """People who take the day's places (confirmed, or held for a group): the twin in SQL of
-    RegistrationQuerySet.holding_places(), with the same statuses (tests compare the two).
+def people_holding_places(day_id: int, now: dt.datetime) -> tuple[int, int]:
+    """(people who take the day's places, holds among them whose time is over at ``now``).
+
+    The first is the twin in SQL of RegistrationQuerySet.holding_places(), with the same
+    statuses (tests compare the two); the second tells the caller to release holds first
+    (release_expired_holds), in the same statement so the common path costs nothing more.
 
     A statement of its own after the lock: under READ COMMITTED it sees what the previous holder
     of the lock committed (a subquery in the locking SELECT would read the snapshot taken before
     the wait, and oversell)."""
     marks = ", ".join(["%s"] * len(HOLDS_PLACES))
+    adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT COALESCE(SUM(party_size), 0) FROM events_registration"
-            f" WHERE day_id = %s AND status IN ({marks})",
-            [day_id, *(status.value for status in HOLDS_PLACES)],
+            "SELECT COALESCE(SUM(party_size), 0),"
+            " COUNT(CASE WHEN status = %s AND held_until <= %s THEN 1 END)"
+            f" FROM events_registration WHERE day_id = %s AND status IN ({marks})",
+            [
+                RegistrationStatus.PENDING.value,
+                adapt(now),
+                day_id,
+                *(status.value for status in HOLDS_PLACES),
+            ],
         )
-        return cursor.fetchone()[0]
+        people, expired = cursor.fetchone()
+        return people, expired
 
 
 def release_expired_holds(day_id: int, now: dt.datetime) -> int:

@@ -141,3 +141,12 @@ def test_the_schema_documents_the_pending_answer(client):
     out = schema["components"]["schemas"]["RegistrationOut"]["properties"]
     assert "pending_confirmation" in out["status"]["description"]
     assert "held_until" in out
+
+
+def test_organisers_filter_the_holds_and_see_until_when(
+    admin_client, client, fair, class_of_30, django_capture_on_commit_callbacks
+):
+    register(client, fair, class_of_30, django_capture_on_commit_callbacks)
+    held = text(admin_client.get("/admin/registrations/", {"status": "pending_confirmation"}))
+    assert "Trần Thị Mai" in held and "Chờ xác nhận email (giữ chỗ đến 12:00 " in held
+    assert "Trần Thị Mai" not in text(admin_client.get("/admin/registrations/", {"status": "confirmed"}))

@@ -277,7 +277,10 @@ def test_the_sql_twin_counts_the_same_places_as_the_queryset(fair, clock):
     school(fair, email="d@example.vn", party_size=12)  # releases the first hold, holds 12 more
     assert set(Registration.objects.values_list("status", flat=True)) == set(RegistrationStatus.values)
     expected = Registration.objects.filter(day=day).holding_places().aggregate(n=Sum("party_size"))["n"]
-    assert registration_sql.people_holding_places(day.pk) == expected == 10 + 5 + 12
+    assert registration_sql.people_holding_places(day.pk, pinned_now(dt.time(12, 31))) == (expected, 0)
+    assert expected == 10 + 5 + 12
+    later(clock, dt.time(14, 31))  # the second hold's time is over too: counted until released
+    assert registration_sql.people_holding_places(day.pk, pinned_now(dt.time(14, 31))) == (27, 1)
 
 
 def test_a_hold_is_no_pass_at_the_gate_online_or_offline(fair):
