@@ -36,6 +36,7 @@ from events.services.registration import (
     confirm_hold,
     held_registration,
     register,
+    release_expired_holds,
 )
 from events.tasks import resend_passes_to
 
@@ -384,15 +385,13 @@ def hold_confirm(request, token: str):
         return render(
             request, "events/hold_confirm.html", {"error": RegistrationError("link_invalid")}, status=404
         )
+    if registration.status == RegistrationStatus.PENDING and registration.held_until <= timezone.now():
+        # What the next registration for that day or the periodic run would do anyway; done now
+        # so that the places left shown below are exact.
+        release_expired_holds(day_id=registration.day_id)
+        registration.refresh_from_db()
     context = _pass_context(entry_pass)
-    if registration.status != RegistrationStatus.PENDING or registration.held_until <= timezone.now():
+    if registration.status != RegistrationStatus.PENDING:
         context["error"] = RegistrationError("hold_expired")
-        if registration.status == RegistrationStatus.PENDING:
-            # Not released yet (that happens at the next decision or run): say what will be true.
-            context["places_left"] = (
-                max(registration.event.places_left_by_day().get(registration.day.date, 0), 0)
-                if registration.event.registration_open
-                else None
-            )
         return render(request, "events/hold_confirm.html", context, status=410)
     return render(request, "events/hold_confirm.html", context)
