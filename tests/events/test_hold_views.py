@@ -150,3 +150,8 @@ def test_organisers_filter_the_holds_and_see_until_when(
     held = text(admin_client.get("/admin/registrations/", {"status": "pending_confirmation"}))
     assert "Trần Thị Mai" in held and "Chờ xác nhận email (giữ chỗ đến 12:00 " in held
     assert "Trần Thị Mai" not in text(admin_client.get("/admin/registrations/", {"status": "confirmed"}))
+
+
+def test_the_form_says_before_posting_that_a_group_confirms_its_email(client, fair):
+    shown = text(client.get(f"/events/{fair.pk}/register/"))
+    assert "Đoàn trên 10 người nhận vé sau khi xác nhận liên kết chúng tôi gửi qua email" in shown
