@@ -233,8 +233,9 @@ def register(
                 "consent_at": now,
                 "created_at": now,
                 "confirmed_at": now if status == RegistrationStatus.CONFIRMED else None,
+                # Never past the day's closing: a pass confirmed after that would admit no one.
                 "held_until": (
-                    now + dt.timedelta(minutes=event.hold_minutes)
+                    min(now + dt.timedelta(minutes=event.hold_minutes), event.closes_on(visit_date))
                     if status == RegistrationStatus.PENDING
                     else None
                 ),

@@ -107,6 +107,11 @@ def test_who_is_held(fair, party_size, overrides, status):
     assert school(fair, party_size=party_size, **overrides).status == status
 
 
+def test_a_hold_ends_at_the_latest_when_its_day_closes(fair, clock):
+    later(clock, dt.time(20, 0))  # the factory's fair closes at 21:00
+    assert at(school(fair).held_until, dt.time(21, 0))
+
+
 def test_a_hold_counts_against_capacity_so_nobody_is_oversold(fair):
     school(fair)  # 30 held
     imported(fair, 10, "gia-dinh@example.vn")
