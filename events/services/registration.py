@@ -558,9 +558,9 @@ def release_expired_holds(*, now: dt.datetime | None = None, day_id: int | None 
         expired = expired.filter(day_id=day_id)
     day_ids = list(expired.order_by().values_list("day_id", flat=True).distinct())
     released = 0
-    for day_id in sorted(day_ids):
+    for each in sorted(day_ids):
         with transaction.atomic():
-            day = EventDay.objects.select_for_update(of=("self",)).select_related("event").get(pk=day_id)
+            day = EventDay.objects.select_for_update(of=("self",)).select_related("event").get(pk=each)
             count = sql.release_expired_holds(day.pk, now)
             if count and now < day.event.closes_on(day.date):
                 _promote(day, now)
