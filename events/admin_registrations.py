@@ -17,9 +17,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import CreateView, IndexView, InspectView
 from wagtail.admin.widgets.button import HeaderButton
 
-from bookday.admin_display import LocalInspectMixin
+from bookday.admin_display import LocalInspectMixin, local_datetime
 from bookday.exports import ExportMixin
-from events.enums import RegistrationSource, RegistrationStatus
+from events.enums import ENDED, RegistrationSource, RegistrationStatus
 from events.models import CheckIn, Registration
 from events.services import lookup
 from events.services.registration import RegistrationError, cancel, register, resend_pass
@@ -64,6 +64,9 @@ def status_label(registration) -> str:
     position = getattr(registration, "queue_position", None)
     if registration.status == RegistrationStatus.WAITING and position:
         return _("%(status)s (no. %(position)s)") % {"status": label, "position": position}
+    if registration.status == RegistrationStatus.PENDING:
+        until = local_datetime(registration.held_until)
+        return _("%(status)s (places held until %(until)s)") % {"status": label, "until": until}
     return label
 
 
@@ -78,7 +81,7 @@ def action_buttons(viewset, registration, *, next_url: str = "", menu: bool = Fa
     """Resend and cancel: the help desk's two actions, each to a confirmation page."""
     make = MenuItem if menu else HeaderButton
     suffix = "?" + urlencode({"next": next_url}) if next_url else ""
-    if registration.status == RegistrationStatus.CANCELLED:
+    if registration.status in ENDED:
         return []
     return [
         make(

@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -13,7 +14,7 @@ from bookday import hotcache
 from bookday.api_errors import ApiError, invalid
 from bookday.ratelimit import allow_all, client_ip
 from bookday.validators import rate_limit_email
-from events.enums import RegistrationSource
+from events.enums import RegistrationSource, RegistrationStatus
 from events.forms import RegistrationForm
 from events.models import EventPage
 from events.services.registration import register
@@ -58,10 +59,17 @@ class RegistrationIn(Schema):
 
 
 class RegistrationOut(Schema):
-    code: str
-    status: str = Field(..., description="confirmed or waiting")
-    pass_url: str
-    pdf_url: str
+    code: str | None = Field(..., description="The pass code; null while a group's places are held")
+    status: str = Field(
+        ...,
+        description="confirmed, waiting, or pending_confirmation: a group above the event's threshold "
+        "holds its places until the link emailed to it is followed (no pass until then)",
+    )
+    pass_url: str | None = Field(..., description="null while pending_confirmation")
+    pdf_url: str | None = Field(..., description="null while pending_confirmation")
+    held_until: dt.datetime | None = Field(
+        None, description="pending_confirmation: the places are released at this time unless confirmed"
+    )
 
 
 class AlreadyRegisteredOut(Schema):
@@ -109,8 +117,11 @@ def list_events(request):
 def create_registration(request, event_id: int, payload: RegistrationIn):
     """Register a person or a group, for schools and partners. The pass is emailed as well.
 
-    201: a new registration, confirmed or on the waiting list. 200: that email is already registered
-    for that day; nothing is created and the existing pass is emailed again (never returned here).
+    201: a new registration, confirmed or on the waiting list, or for a group above the event's
+    threshold `pending_confirmation`: its places are held until `held_until` and it gets its pass
+    only once the link emailed to it is followed (no code here until then). 200: that email is
+    already registered for that day; nothing is created and the existing pass (or confirmation
+    link) is emailed again (never returned here).
     409 `full` / `closed`. 422 `invalid` with per-field messages. (A refusal of the service is
     answered by bookday.api_errors: RegistrationError.statuses says which codes are conflicts.)
     """
@@ -161,12 +172,25 @@ def create_registration(request, event_id: int, payload: RegistrationIn):
     )
     if not result.created:
         return Status(200, {"status": "already_registered"})
-    code = result.registration.entry_pass.code
+    registration = result.registration
+    if registration.status == RegistrationStatus.PENDING:
+        # No pass yet: the code would only be a pass once the mailbox has confirmed it.
+        return Status(
+            201,
+            {
+                "code": None,
+                "status": registration.status,
+                "pass_url": None,
+                "pdf_url": None,
+                "held_until": timezone.localtime(registration.held_until),
+            },
+        )
+    code = registration.entry_pass.code
     return Status(
         201,
         {
             "code": code,
-            "status": result.registration.status,
+            "status": registration.status,
             "pass_url": settings.BASE_URL + reverse("pass_detail", args=[code]),
             "pdf_url": settings.BASE_URL + reverse("pass_pdf", args=[code]),
         },

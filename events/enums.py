@@ -21,6 +21,22 @@ class RegistrationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     WAITING = "waiting", _("On the waiting list")
     CANCELLED = "cancelled", _("Cancelled")
+    # A large group's places, held until its email address is confirmed by the emailed link.
+    PENDING = "pending_confirmation", _("Awaiting email confirmation")
+    # A hold whose link was not followed in time: its places went back to everyone.
+    EXPIRED = "expired", _("Not confirmed in time")
+
+
+# Statuses whose people take places on their day (capacity and the waiting list count them).
+HOLDS_PLACES = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
+# Statuses that hold nothing any more: the address may register for that day again.
+ENDED = (RegistrationStatus.CANCELLED, RegistrationStatus.EXPIRED)
+# Registrations whose pass code was never valid: a hold not yet confirmed and a released hold.
+# The gate (online and offline) treats their code as no pass at all, and the gate's look-up
+# does not list them.
+NOT_ISSUED = (RegistrationStatus.PENDING, RegistrationStatus.EXPIRED)
+# Registrations the figures and reports count: a hold not yet confirmed is nobody's visit.
+IN_FIGURES = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
 
 
 class RegistrationSource(models.TextChoices):

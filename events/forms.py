@@ -198,6 +198,12 @@ class RegistrationForm(forms.Form):
         self.fields["visit_date"].widget.closed = {d.isoformat() for d in event.days if d not in open_days}
         self.fields["party_size"].max_value = event.max_party_size
         self.fields["party_size"].widget.attrs["max"] = event.max_party_size
+        if event.confirm_groups_above < event.max_party_size:  # say it before they post, not after
+            held = _(
+                "A group of more than %(count)s people gets its pass once it confirms the link we "
+                "email; its places are held until then."
+            ) % {"count": event.confirm_groups_above}
+            self.fields["party_size"].help_text = f"{self.fields['party_size'].help_text} {held}"
         today = timezone.localdate(now)
         if len(open_days) == 1:
             self.fields["visit_date"].initial = open_days[0].isoformat()

@@ -48,6 +48,10 @@ def build_email(registration: Registration) -> EmailMultiAlternatives:
             "manage_url": manage_url(entry_pass.code),
             "calendar_url": f"{entry_pass.url}calendar.ics",
         }
+        if registration.status == RegistrationStatus.PENDING:
+            from events.services.registration import hold_confirm_url
+
+            context["confirm_url"] = hold_confirm_url(registration)
         status = registration.status
         subject = render_to_string(f"events/email/{status}_subject.txt", context).strip()
         text = render_to_string(f"events/email/{status}.txt", context)
@@ -78,8 +82,8 @@ def send_registration_email(registration_id: int) -> None:
     registration = (
         Registration.objects.select_related("event", "day", "entry_pass").filter(pk=registration_id).first()
     )
-    if registration is None:
-        return
+    if registration is None or registration.status == RegistrationStatus.EXPIRED:
+        return  # a released hold has nothing left to say; its address may not even exist
     Registration.objects.filter(pk=registration_id).update(email_attempts=F("email_attempts") + 1)
     try:
         build_email(registration).send()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("p/<str:code>/access/", views.pass_access, name="pass_access"),
     path("p/<str:code>/cancel/", views.pass_cancel, name="pass_cancel"),
     path("passes/find/", views.find_pass, name="find_pass"),
+    path("register/confirm/<str:token>/", views.hold_confirm, name="hold_confirm"),
     # The gate scanner; its service worker and manifest live under /scan/ so that is their scope.
     path("scan/", scanner_views.scanner, name="scanner"),
     path("scan/login/", scanner_views.ScannerLoginView.as_view(), name="scanner_login"),

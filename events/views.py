@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -28,7 +29,15 @@ from events.services.calendar import event_calendar as render_event_calendar
 from events.services.calendar import google_calendar_url
 from events.services.calendar import pass_calendar as render_pass_calendar
 from events.services.passes import pass_code_groups, pass_pdf, qr_svg
-from events.services.registration import RegistrationError, cancel, change, register
+from events.services.registration import (
+    RegistrationError,
+    cancel,
+    change,
+    confirm_hold,
+    held_registration,
+    register,
+    release_expired_holds,
+)
 from events.tasks import resend_passes_to
 
 log = logging.getLogger(__name__)
@@ -106,6 +115,7 @@ def register_view(request, pk: int):
                     context = {
                         "event": event,
                         "already": True,
+                        "pending": result.registration.status == RegistrationStatus.PENDING,
                         "visit_date": data["visit_date"],
                         "sent_to": mask_email(data["email"]),
                     }
@@ -158,6 +168,9 @@ def _pass_context(entry_pass: Pass) -> dict:
     registration = entry_pass.registration
     event = registration.event
     confirmed = registration.status == RegistrationStatus.CONFIRMED
+    places_left = None
+    if registration.status == RegistrationStatus.EXPIRED and event.registration_open:
+        places_left = max(event.places_left_by_day().get(registration.day.date, 0), 0)
     return {
         "entry_pass": entry_pass,
         "registration": registration,
@@ -169,6 +182,7 @@ def _pass_context(entry_pass: Pass) -> dict:
         "queue_position": Registration.objects.queue_position(registration),
         "sent_to": mask_email(registration.email),
         "google_calendar_url": google_calendar_url(event, registration.day.date, details=entry_pass.url),
+        "places_left": places_left,  # a released hold: whether registering again can work
     }
 
 
@@ -191,9 +205,16 @@ def pass_gate(request, code: str):
     return render(request, "events/pass_gate.html", _pass_context(entry_pass))
 
 
+# Statuses with something to put in a PDF or a calendar: a hold has no pass yet, a released
+# hold never had one.
+NO_PASS = (RegistrationStatus.PENDING, RegistrationStatus.EXPIRED)
+
+
 @personal
 def pass_pdf_view(request, code: str):
     entry_pass = _pass(code)
+    if entry_pass.registration.status in NO_PASS:
+        return redirect("pass_detail", code=entry_pass.code)
     response = HttpResponse(pass_pdf(entry_pass), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="ve-vao-cong-{entry_pass.code}.pdf"'
     return response
@@ -202,7 +223,7 @@ def pass_pdf_view(request, code: str):
 @personal
 def pass_calendar(request, code: str):
     entry_pass = _pass(code)
-    if entry_pass.registration.status == RegistrationStatus.CANCELLED:
+    if entry_pass.registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.EXPIRED):
         raise Http404  # a cancelled visit has no place in anyone's calendar
     return _ics(render_pass_calendar(entry_pass), f"ve-{entry_pass.code}")
 
@@ -295,8 +316,8 @@ def pass_access(request, code: str):
         "sent": request.method == "POST" and not request_form.errors,
     }
     status = 200
-    if registration.status == RegistrationStatus.CANCELLED:
-        return redirect("pass_detail", code=entry_pass.code)
+    if registration.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING):
+        return redirect("pass_detail", code=entry_pass.code)  # nothing to change or cancel yet
     if action == "send":
         if not request_form.is_valid():
             status = 400  # no code is sent without the proof-of-work check
@@ -336,3 +357,41 @@ def find_pass(request):
                 log.warning("Could not queue find-my-pass: %s", error)
             return render(request, "events/registration_received.html", {"find": True})
     return render(request, "events/find_pass.html", {"form": form}, status=status)
+
+
+@personal
+@require_http_methods(["GET", "POST"])
+def hold_confirm(request, token: str):
+    """The link emailed to a group whose places are held: GET shows what will be confirmed (mail
+    scanners open links), POST confirms and leads to the pass. A late link says the places were
+    released and offers to register again."""
+    try:
+        registration = held_registration(token)
+    except RegistrationError as error:
+        return render(request, "events/hold_confirm.html", {"error": error}, status=404)
+    entry_pass = registration.entry_pass
+    if request.method == "POST":
+        try:
+            result = confirm_hold(token=token)
+        except RegistrationError as error:
+            registration.refresh_from_db()
+            context = {**_pass_context(entry_pass), "error": error}
+            return render(request, "events/hold_confirm.html", context, status=410)
+        flag = "confirmed" if result.confirmed_now else "already_confirmed"
+        return redirect(f"{entry_pass.path}?{flag}=1")
+    if registration.status == RegistrationStatus.CONFIRMED:
+        return redirect(f"{entry_pass.path}?already_confirmed=1")
+    if registration.status == RegistrationStatus.CANCELLED:
+        return render(
+            request, "events/hold_confirm.html", {"error": RegistrationError("link_invalid")}, status=404
+        )
+    if registration.status == RegistrationStatus.PENDING and registration.held_until <= timezone.now():
+        # What the next registration for that day or the periodic run would do anyway; done now
+        # so that the places left shown below are exact.
+        release_expired_holds(day_id=registration.day_id)
+        registration.refresh_from_db()
+    context = _pass_context(entry_pass)
+    if registration.status != RegistrationStatus.PENDING:
+        context["error"] = RegistrationError("hold_expired")
+        return render(request, "events/hold_confirm.html", context, status=410)
+    return render(request, "events/hold_confirm.html", context)

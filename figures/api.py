@@ -92,7 +92,10 @@ class CategoryOut(Schema):
 class StatsOut(Schema):
     visits: int = Field(..., description="People admitted with a pass plus walk-ins; a group of 40 counts 40")
     walk_ins: int = Field(..., description="People counted at the gates without a pass")
-    registrations: int = Field(..., description="Registrations not cancelled (waiting list included)")
+    registrations: int = Field(
+        ...,
+        description="Confirmed and waiting registrations (not cancelled, not awaiting email confirmation)",
+    )
     registered_people: int = Field(..., description="People of the confirmed registrations")
     passes_used: int = Field(..., description="Passes that admitted someone at least once")
     no_show_rate: float = Field(

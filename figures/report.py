@@ -368,7 +368,13 @@ def definitions() -> list[tuple[str, str]]:
                 "back. They are not visits."
             ),
         ),
-        (_("Registrations"), _("Registrations not cancelled, including those on the waiting list.")),
+        (
+            _("Registrations"),
+            _(
+                "Confirmed registrations and those on the waiting list; not cancelled ones, nor groups "
+                "yet to confirm their email."
+            ),
+        ),
         (_("Registered people"), _("People of the confirmed registrations (the sum of their party sizes).")),
         (_("Passes used"), _("Passes that let at least one person in, on any day.")),
         (

@@ -18,7 +18,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.enums import RegistrationStatus
+from events.enums import IN_FIGURES, RegistrationStatus
 from events.models import CheckIn, EventPage, Gate, Registration, WalkIn
 from events.models.checkin import COUNTED, RE_ENTRY
 from figures.books import book_totals, listings_on_display
@@ -298,7 +298,7 @@ def _event_figures(event: EventPage, *, day: dt.date | None, now: dt.datetime) -
         registrations.annotate(kind=organisation_type())
         .values("day__date", "kind")
         .annotate(
-            registrations=Count("pk", filter=~Q(status=RegistrationStatus.CANCELLED)),
+            registrations=Count("pk", filter=Q(status__in=IN_FIGURES)),
             people=Sum("party_size", filter=confirmed, default=0),
             waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
             due=Count("pk", filter=due),
@@ -340,7 +340,7 @@ def _event_figures(event: EventPage, *, day: dt.date | None, now: dt.datetime) -
     figures.by_organisation_type = list(types.values())
 
     dates = (
-        registrations.exclude(status=RegistrationStatus.CANCELLED)
+        registrations.filter(status__in=IN_FIGURES)
         .annotate(date=TruncDate("created_at", tzinfo=_tz()))
         .values("date")
         .annotate(n=Count("pk"))

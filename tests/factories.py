@@ -70,6 +70,9 @@ class EventPageFactory(BasePageFactory):
     longitude = "106.075000"
     organiser = "Sở Văn hóa, Thể thao và Du lịch"
     daily_capacity = 100
+    # Groups' holds (email confirmation first) are off unless a test turns them on: most tests are
+    # about what happens to a registration once it stands (tests/events/test_holds.py for holds).
+    confirm_groups_above = 500
 
     class Meta:
         model = EventPage

@@ -114,6 +114,24 @@ class EventPage(BasePage):
         default=5,
         help_text=_("Groups larger than this must name their school or organisation."),
     )
+    confirm_groups_above = models.PositiveSmallIntegerField(
+        _("email confirmation above"),
+        default=10,
+        help_text=_(
+            "Groups larger than this get their places only after they follow the link emailed to "
+            "them; until then the places are held for them. 0: every registration. Set it to the "
+            "largest group to turn this off."
+        ),
+    )
+    hold_minutes = models.PositiveSmallIntegerField(
+        _("places held for (minutes)"),
+        default=120,
+        validators=[MinValueValidator(10), MaxValueValidator(24 * 60)],
+        help_text=_(
+            "How long a group's places wait for its email confirmation before they go back to "
+            "everyone (and to the waiting list)."
+        ),
+    )
     enforce_opening_hours = models.BooleanField(
         _("admit only during opening hours"),
         default=False,
@@ -183,6 +201,7 @@ class EventPage(BasePage):
                 FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]),
                 FieldPanel("daily_capacity"),
                 FieldRowPanel([FieldPanel("max_party_size"), FieldPanel("organisation_required_above")]),
+                FieldRowPanel([FieldPanel("confirm_groups_above"), FieldPanel("hold_minutes")]),
             ],
             heading=_("Registration"),
         ),
@@ -218,6 +237,10 @@ class EventPage(BasePage):
             raise ValidationError(errors)
 
     # --- read helpers -------------------------------------------------------------------
+    def needs_email_confirmation(self, party_size: int) -> bool:
+        """Whether a registration of this many people holds its places until its email is confirmed."""
+        return party_size > self.confirm_groups_above
+
     @property
     def days(self) -> list[dt.date]:
         count = (self.end_date - self.start_date).days + 1
@@ -313,11 +336,11 @@ class EventPage(BasePage):
         return f"geo:{self.latitude},{self.longitude}"
 
     def places_left_by_day(self) -> dict[dt.date, int]:
-        """Places not yet confirmed, per day of the event, from one aggregate query."""
+        """Places not yet taken (confirmed or held for a group), per day, from one aggregate query."""
         from events.models.registration import Registration
 
         taken = dict(
-            Registration.objects.confirmed()
+            Registration.objects.holding_places()
             .filter(event=self)
             .values_list("day__date")
             .annotate(people=models.Sum("party_size"))

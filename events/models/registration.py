@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.enums import RegistrationSource, RegistrationStatus
+from events.enums import ENDED, HOLDS_PLACES, RegistrationSource, RegistrationStatus
 
 # 32 symbols without look-alikes (no 0/O, 1/I/L): easy to read aloud and type at a gate.
 PASS_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -43,10 +43,25 @@ class EventDay(models.Model):
 
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
-        return self.exclude(status=RegistrationStatus.CANCELLED)
+        """Registrations that still stand: confirmed, waiting, or a group's hold."""
+        return self.exclude(status__in=ENDED)
 
     def confirmed(self):
         return self.filter(status=RegistrationStatus.CONFIRMED)
+
+    def holding_places(self):
+        """The people who take a day's places: confirmed ones and groups' holds.
+
+        The one rule of "places taken" (the registration service counts it under the day's
+        lock in registration_sql.people_holding_places, its twin in SQL). A hold past its time
+        is released under the same lock before anything is decided, and by the periodic
+        ``release_expired_holds``; until then it still counts here, so nobody is oversold.
+        """
+        return self.filter(status__in=HOLDS_PLACES)
+
+    def expired_holds(self, now):
+        """Holds whose confirmation time is over, not yet released."""
+        return self.filter(status=RegistrationStatus.PENDING, held_until__lte=now)
 
     def waiting(self):
         """The waiting list in the order people joined it."""
@@ -83,7 +98,7 @@ class Registration(models.Model):
     party_size = models.PositiveSmallIntegerField(_("number of people"), default=1)
     organisation = models.CharField(_("school or organisation"), max_length=200, blank=True)
     status = models.CharField(
-        _("status"), max_length=12, choices=RegistrationStatus.choices, default=RegistrationStatus.CONFIRMED
+        _("status"), max_length=20, choices=RegistrationStatus.choices, default=RegistrationStatus.CONFIRMED
     )
     source = models.CharField(
         _("source"), max_length=8, choices=RegistrationSource.choices, default=RegistrationSource.WEB
@@ -92,6 +107,8 @@ class Registration(models.Model):
     consent_at = models.DateTimeField(_("consent given at"))
     created_at = models.DateTimeField(_("registered at"), default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # Until when a group awaiting email confirmation keeps its places (empty for everyone else).
+    held_until = models.DateTimeField(_("places held until"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     # Delivery of the confirmation email: a failure never invalidates the registration.
     email_sent_at = models.DateTimeField(_("email sent at"), null=True, blank=True)
@@ -108,12 +125,20 @@ class Registration(models.Model):
             # The same address registers once per day; the service answers "already registered".
             models.UniqueConstraint(
                 fields=["day", "email"],
-                condition=~Q(status=RegistrationStatus.CANCELLED),
+                condition=~Q(status__in=ENDED),
                 name="one_active_registration_per_email_and_day",
             ),
             models.CheckConstraint(condition=Q(party_size__gte=1), name="party_size_at_least_one"),
         ]
-        indexes = [models.Index(fields=["day", "status"], name="registration_day_status")]
+        indexes = [
+            models.Index(fields=["day", "status"], name="registration_day_status"),
+            # The periodic release of expired holds reads only the few holds, not the whole table.
+            models.Index(
+                fields=["held_until"],
+                condition=Q(status=RegistrationStatus.PENDING),
+                name="registration_holds",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.full_name} ({self.party_size}) — {self.day.date:%d/%m/%Y}"

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookday.errors import ServiceError
-from events.enums import CheckInMethod, CheckInResult, RegistrationStatus, Tone
+from events.enums import NOT_ISSUED, CheckInMethod, CheckInResult, RegistrationStatus, Tone
 from events.models import CheckIn, EventPage, Gate, WalkIn
 from events.models.registration import PASS_ALPHABET, PASS_CODE_LENGTH
 from events.services import checkin_sql as sql
@@ -265,7 +265,7 @@ def _decide(
     entry_pass: ScannedPass | None, event, day, scanned_at, headcount, previous
 ) -> tuple[str, int, int, int]:
     """(result, people admitted now, party size, people of the party still to come)."""
-    if entry_pass is None:
+    if entry_pass is None or entry_pass.status in NOT_ISSUED:
         return CheckInResult.INVALID, 0, 0, 0
     party = entry_pass.party_size
     remaining = max(party - sum(admission["admitted"] for admission in previous), 0)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, Sum, Value, When
 
 from bookday.text import accent_insensitive_regex
-from events.enums import RegistrationStatus
+from events.enums import NOT_ISSUED, RegistrationStatus
 from events.models import CheckIn, EventPage, Registration
 from events.models.registration import PASS_ALPHABET, PASS_CODE_LENGTH
 from events.validators import normalize_vn_mobile
@@ -59,7 +59,9 @@ def find(*, event: EventPage, query: str, day: dt.date) -> list[dict]:
     query = " ".join(str(query or "").split())
     if len(query) < 3:
         raise ValueError("query_too_short")
-    matches = matching(Registration.objects.filter(event=event, day__date=day), query)
+    matches = matching(
+        Registration.objects.filter(event=event, day__date=day).exclude(status__in=NOT_ISSUED), query
+    )
     confirmed_first = Case(
         When(status=RegistrationStatus.CONFIRMED, then=Value(0)),
         default=Value(1),

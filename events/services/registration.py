@@ -9,13 +9,14 @@ them (events.tasks.queue_email) from ``transaction.on_commit``; the tasks never 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookday.errors import ServiceError
-from events.enums import RegistrationSource, RegistrationStatus, RegistrationWindow
+from events.enums import ENDED, HOLDS_PLACES, RegistrationSource, RegistrationStatus, RegistrationWindow
 from events.models import EventDay, EventPage, Pass, Registration
 from events.models.registration import new_pass_code
 from events.services import registration_sql as sql
@@ -40,6 +41,8 @@ class RegistrationError(ServiceError):
         "not_changeable": _("This registration can no longer be changed."),
         "not_enough_places": _("There are not enough places left that day: %(left)s at most."),
         "already_that_day": _("This email address is already registered for that day."),
+        "link_invalid": _("This confirmation link is not valid. Use the newest email we sent."),
+        "hold_expired": _("This link came too late: the places held for this registration were released."),
     }
     fields = {
         "invalid_day": "visit_date",
@@ -95,8 +98,16 @@ def _saved(instance):
     return instance
 
 
-def _confirmed_people(day: EventDay) -> int:
-    return day.registrations.confirmed().aggregate(n=Sum("party_size"))["n"] or 0
+def _people_holding_places(day: EventDay) -> int:
+    return day.registrations.holding_places().aggregate(n=Sum("party_size"))["n"] or 0
+
+
+def _release_expired(day: EventDay, now: dt.datetime) -> list[Registration]:
+    """Within the caller's transaction and the day's lock: release the day's holds whose time is
+    over and give their places to the waiting list. Returns the registrations promoted."""
+    if not sql.release_expired_holds(day.pk, now):
+        return []
+    return _promote(day, now) if now < day.event.closes_on(day.date) else []
 
 
 def _already_registered(event: EventPage, visit_date: dt.date, email: str) -> Registration | None:
@@ -148,12 +159,16 @@ def register(
 ) -> RegistrationResult:
     """Register ``party_size`` people for one day of ``event``.
 
-    Guarantees: the day's confirmed people never exceed the event's daily capacity; when the
-    day is full the registration joins the waiting list (or ``full`` is raised when
-    ``join_waitlist`` is false); an address already registered for that day gets its pass
-    re-sent by email and nothing new is written. ``phone`` must already be normalised.
-    ``notify=False`` sends no email (imports and demo data). Raises RegistrationError and
-    writes nothing when it does.
+    Guarantees: the day's people holding places (confirmed, or held for a group) never exceed
+    the event's daily capacity; when the day is full the registration joins the waiting list
+    (or ``full`` is raised when ``join_waitlist`` is false); an address already registered for
+    that day gets its pass (or its confirmation link) re-sent by email and nothing new is
+    written. A group above the event's ``confirm_groups_above``, registered by the public, is
+    not confirmed: its places are held (status ``pending_confirmation``) for the event's
+    ``hold_minutes`` and it is emailed a confirmation link instead of a pass (see
+    confirm_hold). Holds whose time is over are released first, under the same lock, so the
+    decision is exact. ``phone`` must already be normalised. ``notify=False`` sends no email
+    (imports and demo data, never held). Raises RegistrationError and writes nothing when it does.
     """
     now = now or timezone.now()
     email = email.strip().lower()
@@ -171,8 +186,17 @@ def register(
             # The stricter of the capacity stored now and the one on the caller's event object
             # (which may be a few seconds old): a change in either direction never oversells.
             capacity = min(stored_capacity, event.daily_capacity)
-            if sql.confirmed_people(day_id) + party_size <= capacity:
-                status = RegistrationStatus.CONFIRMED
+            day = _saved(EventDay(id=day_id, event=event, date=visit_date))
+            taken, expired = sql.people_holding_places(day_id, now)
+            if expired:  # rare: released now, the waiting list first, then counted again
+                _release_expired(day, now)
+                taken, _expired = sql.people_holding_places(day_id, now)
+            # Only a mailbox can confirm a hold: organisers' own entries and silent imports are not held.
+            hold = (
+                notify and source != RegistrationSource.ADMIN and event.needs_email_confirmation(party_size)
+            )
+            if taken + party_size <= capacity:
+                status = RegistrationStatus.PENDING if hold else RegistrationStatus.CONFIRMED
             elif join_waitlist and party_size <= capacity:
                 status = RegistrationStatus.WAITING
             else:
@@ -191,6 +215,12 @@ def register(
                 "consent_at": now,
                 "created_at": now,
                 "confirmed_at": now if status == RegistrationStatus.CONFIRMED else None,
+                # Never past the day's closing: a pass confirmed after that would admit no one.
+                "held_until": (
+                    min(now + dt.timedelta(minutes=event.hold_minutes), event.closes_on(visit_date))
+                    if status == RegistrationStatus.PENDING
+                    else None
+                ),
                 "cancelled_at": None,
                 "email_sent_at": None,
                 "email_attempts": 0,
@@ -209,7 +239,7 @@ def register(
             pass_id = sql.insert("events_pass", sql.PASS_COLUMNS, pass_values)
             registration = _saved(Registration(id=registration_id, **values))
             registration.event = event
-            registration.day = _saved(EventDay(id=day_id, event=event, date=visit_date))
+            registration.day = day
             registration.entry_pass = _saved(Pass(id=pass_id, **pass_values))
             if notify:
                 _send_later(registration)
@@ -225,9 +255,9 @@ def register(
 
 
 def cancel(*, registration: Registration, now: dt.datetime | None = None) -> list[Registration]:
-    """Cancel a registration and give its places to the waiting list at once.
+    """Cancel a registration and give its places (also a group's hold) to the waiting list at once.
 
-    Idempotent: cancelling a cancelled registration changes nothing. A day that is over cannot
+    Idempotent: cancelling a cancelled (or expired) registration changes nothing. A day that is over cannot
     be cancelled (``not_cancellable``). Returns the registrations promoted from the waiting list.
     """
     now = now or timezone.now()
@@ -240,11 +270,11 @@ def cancel(*, registration: Registration, now: dt.datetime | None = None) -> lis
             .select_related("event", "day")
             .get(pk=registration.pk)
         )
-        if current.status == RegistrationStatus.CANCELLED:
+        if current.status in ENDED:
             return []
         if now >= current.event.closes_on(current.day.date):
             raise RegistrationError("not_cancellable")
-        was_confirmed = current.status == RegistrationStatus.CONFIRMED
+        was_confirmed = current.status in HOLDS_PLACES  # a group's hold frees its places too
         current.status = RegistrationStatus.CANCELLED
         current.cancelled_at = now
         current.save(update_fields=["status", "cancelled_at"])
@@ -259,7 +289,8 @@ def promote_waitlist(*, day: EventDay, now: dt.datetime | None = None) -> list[R
     with transaction.atomic():
         # The day's row only, as register() locks it; the event is read, not locked (see cancel).
         locked = EventDay.objects.select_for_update(of=("self",)).select_related("event").get(pk=day.pk)
-        return _promote(locked, now or timezone.now())
+        now = now or timezone.now()
+        return _release_expired(locked, now) + _promote(locked, now)
 
 
 def capacity_changed(*, event: EventPage, now: dt.datetime | None = None) -> list[Registration]:
@@ -294,9 +325,10 @@ def _promote(day: EventDay, now: dt.datetime) -> list[Registration]:
     """Within the caller's transaction and lock: confirm waiting registrations in order.
 
     A group too large for the places left is passed over for smaller ones behind it, so places
-    do not stay empty; it keeps its position for the next cancellation.
+    do not stay empty; it keeps its position for the next cancellation. Places held for a group
+    awaiting its email confirmation are not free: they come back only when the hold ends.
     """
-    free = day.event.daily_capacity - _confirmed_people(day)
+    free = day.event.daily_capacity - _people_holding_places(day)
     promoted = []
     for waiting in day.registrations.waiting().select_for_update():
         if free <= 0:
@@ -354,8 +386,13 @@ def change(
             Registration.objects.select_for_update().select_related("event", "day").get(pk=registration.pk)
         )
         old_date = current.day.date
-        if current.status == RegistrationStatus.CANCELLED or now >= event.closes_on(old_date):
+        # A hold is confirmed (or released) first: until then there is no pass to change.
+        if current.status not in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING):
             raise RegistrationError("not_changeable")
+        if now >= event.closes_on(old_date):
+            raise RegistrationError("not_changeable")
+        for day_id, _capacity in locked.values():
+            sql.release_expired_holds(day_id, now)  # their places count as free; promoted below
         if new_date == old_date and new_size == current.party_size:
             return ChangeResult(current, [])
         check_rules(
@@ -372,7 +409,7 @@ def change(
         if moving and (Registration.objects.active().filter(day_id=new_day_id, email=current.email).exists()):
             raise RegistrationError("already_that_day")
         was_confirmed = current.status == RegistrationStatus.CONFIRMED
-        taken = sql.confirmed_people(new_day_id)
+        taken, _expired = sql.people_holding_places(new_day_id, now)  # released above
         if was_confirmed and not moving:
             taken -= current.party_size
         fits = taken + new_size <= capacity
@@ -406,3 +443,100 @@ def change(
             promoted += _promote(day, now)
     registration.refresh_from_db()
     return ChangeResult(registration, [p for p in promoted if p.pk != registration.pk])
+
+
+# --- a group's hold, confirmed by the emailed link ---------------------------------------------
+
+HOLD_SALT = "events.registration-hold"
+# The signature outlives any hold; the registration's own held_until decides when a link is late.
+HOLD_LINK_MAX_AGE = 2 * 24 * 3600
+
+
+def hold_token(registration: Registration) -> str:
+    return signing.dumps({"r": registration.pk}, salt=HOLD_SALT)
+
+
+def hold_confirm_url(registration: Registration) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    return settings.BASE_URL + reverse("hold_confirm", args=[hold_token(registration)])
+
+
+def held_registration(token: str) -> Registration:
+    """The registration this emailed link stands for (read only); ``link_invalid``."""
+    try:
+        claim = signing.loads(token, salt=HOLD_SALT, max_age=HOLD_LINK_MAX_AGE)
+    except signing.BadSignature:
+        raise RegistrationError("link_invalid") from None
+    registration = (
+        Registration.objects.select_related("event", "day", "entry_pass").filter(pk=claim.get("r")).first()
+    )
+    if registration is None or registration.held_until is None:
+        raise RegistrationError("link_invalid")
+    return registration
+
+
+@dataclass(frozen=True)
+class HoldResult:
+    registration: Registration
+    confirmed_now: bool  # False: the link was followed before; nothing changed, nothing sent
+
+
+def confirm_hold(*, token: str, now: dt.datetime | None = None) -> HoldResult:
+    """Turn a group's held places into a confirmed registration with a pass, and email the pass.
+
+    Guarantees: only within the hold time (``hold_expired`` after it; the places are then
+    released at once, under the day's lock, and go to the waiting list); the link works once:
+    following it again changes nothing and sends nothing, and only shows the pass. A hold that
+    was cancelled, or a forged or stale link, is ``link_invalid``. Raises RegistrationError.
+    """
+    now = now or timezone.now()
+    found = held_registration(token)
+    with transaction.atomic():
+        day = EventDay.objects.select_for_update(of=("self",)).select_related("event").get(pk=found.day_id)
+        current = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("event", "day", "entry_pass")
+            .get(pk=found.pk)
+        )
+        if current.status == RegistrationStatus.CONFIRMED:
+            return HoldResult(current, confirmed_now=False)
+        if current.status == RegistrationStatus.PENDING and now < current.held_until:
+            current.status = RegistrationStatus.CONFIRMED
+            current.confirmed_at = now
+            # The pass email is a new delivery: send_pending_emails retries it if it fails.
+            current.email_sent_at, current.email_attempts, current.email_error = None, 0, ""
+            current.save(
+                update_fields=["status", "confirmed_at", "email_sent_at", "email_attempts", "email_error"]
+            )
+            _send_later(current)  # the pass, by email, as for any confirmed registration
+            return HoldResult(current, confirmed_now=True)
+        _release_expired(day, now)  # late: released now rather than at the next decision
+    if current.status in (RegistrationStatus.PENDING, RegistrationStatus.EXPIRED):
+        raise RegistrationError("hold_expired")
+    raise RegistrationError("link_invalid")
+
+
+def release_expired_holds(*, now: dt.datetime | None = None, day_id: int | None = None) -> int:
+    """Release every hold whose time is over and give the places to the days' waiting lists.
+
+    Registration does the same lazily for the day it decides on; this periodic run (the
+    ``release_expired_holds`` command) keeps the figures and the places left shown to visitors
+    right on days nobody registers for. Each day under its own row lock, in its own
+    transaction. ``day_id`` narrows it to one day. Returns how many holds were released.
+    """
+    now = now or timezone.now()
+    expired = Registration.objects.expired_holds(now)
+    if day_id is not None:
+        expired = expired.filter(day_id=day_id)
+    day_ids = list(expired.order_by().values_list("day_id", flat=True).distinct())
+    released = 0
+    for each in sorted(day_ids):
+        with transaction.atomic():
+            day = EventDay.objects.select_for_update(of=("self",)).select_related("event").get(pk=each)
+            count = sql.release_expired_holds(day.pk, now)
+            if count and now < day.event.closes_on(day.date):
+                _promote(day, now)
+            released += count
+    return released

@@ -14,7 +14,7 @@ from django.db.models import CharField, DateTimeField, IntegerField, OuterRef, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from events.enums import RegistrationStatus
+from events.enums import NOT_ISSUED, RegistrationStatus
 from events.models import CheckIn, EventPage, Pass
 
 STATUS = {
@@ -42,6 +42,7 @@ def scanner_bundle(event: EventPage) -> bytes:
     last = on_its_day.order_by("-scanned_at")
     rows = (
         Pass.objects.filter(registration__event=event)
+        .exclude(registration__status__in=NOT_ISSUED)  # read as "no such pass", as online
         .annotate(
             used=Coalesce(Subquery(admitted, output_field=IntegerField()), 0),
             last_at=Subquery(last.values("scanned_at")[:1], output_field=DateTimeField()),

@@ -46,6 +46,7 @@ def test_a_group_registration_returns_its_pass(client, event, payload, django_ca
         "status": "confirmed",
         "pass_url": f"http://testserver/p/{code}/",
         "pdf_url": f"http://testserver/p/{code}/pass.pdf",
+        "held_until": None,
     }
     assert (registration.party_size, registration.source, registration.phone) == (40, "api", "+84912345678")
     assert len(mail.outbox) == 1

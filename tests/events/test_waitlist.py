@@ -135,6 +135,8 @@ def edit_form(page: EventPage, **changes) -> dict:
         "daily_capacity": page.daily_capacity,
         "max_party_size": page.max_party_size,
         "organisation_required_above": page.organisation_required_above,
+        "confirm_groups_above": page.confirm_groups_above,
+        "hold_minutes": page.hold_minutes,
         "programme": inline_formset([]),
         "body": streamfield([]),
         "comments": inline_formset([]),
