@@ -18,6 +18,8 @@ from django_tasks import task
 
 from events.enums import RegistrationStatus
 from events.models import Registration
+from events.services.access import hold_confirm_url, manage_url
+from events.services.passes import pass_code_groups, pass_pdf
 
 log = logging.getLogger(__name__)
 MAX_EMAIL_ATTEMPTS = 6
@@ -34,9 +36,6 @@ def cancel_url(code: str) -> str:
 
 def build_email(registration: Registration) -> EmailMultiAlternatives:
     """The message for the registration's current state, in the visitor's language."""
-    from events.services.access import manage_url
-    from events.services.passes import pass_code_groups, pass_pdf
-
     entry_pass = registration.entry_pass
     with translation.override(registration.language):
         context = {
@@ -49,8 +48,6 @@ def build_email(registration: Registration) -> EmailMultiAlternatives:
             "calendar_url": f"{entry_pass.url}calendar.ics",
         }
         if registration.status == RegistrationStatus.PENDING:
-            from events.services.registration import hold_confirm_url
-
             context["confirm_url"] = hold_confirm_url(registration)
         status = registration.status
         subject = render_to_string(f"events/email/{status}_subject.txt", context).strip()

@@ -1,7 +1,6 @@
 """Wagtail admin screens for organisers: registrations, each day's capacity, the gates' records."""
 
 import django_filters
-from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -205,16 +204,11 @@ def undone(record) -> str:
 
 class EventDayIndexView(TitledIndexView):
     def get_base_queryset(self):
-        confirmed = Q(registrations__status=RegistrationStatus.CONFIRMED)
-        waiting = Q(registrations__status=RegistrationStatus.WAITING)
         return (
             super()
             .get_base_queryset()
             .select_related("event")
-            .annotate(
-                confirmed_people=Sum("registrations__party_size", filter=confirmed, default=0),
-                waiting_count=Count("registrations", filter=waiting),
-            )
+            .with_places()
             .order_by("-event__start_date", "event_id", "date")  # newest fair first, its days in order
         )
 
@@ -234,13 +228,13 @@ class EventDayViewSet(ReadOnlyListing, TitledViewSet):
         Column(
             "used",
             label=gettext_lazy("Places used"),
-            accessor=lambda d: f"{d.confirmed_people} / {d.event.daily_capacity}",
+            accessor=lambda d: f"{d.places_taken} / {d.event.daily_capacity}",
         ),
         Column("waiting_count", label=gettext_lazy("Waiting")),
     ]
-    list_export = ["event", "date", "confirmed_people", "event.daily_capacity", "waiting_count"]
+    list_export = ["event", "date", "places_taken", "event.daily_capacity", "waiting_count"]
     export_headings = {
-        "confirmed_people": gettext_lazy("Places used"),
+        "places_taken": gettext_lazy("Places used"),
         "event.daily_capacity": gettext_lazy("Places per day"),
         "waiting_count": gettext_lazy("Waiting"),
     }

@@ -6,7 +6,6 @@ decision; then today's figures (the whole event's when it is not running).
 
 import datetime as dt
 
-from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
@@ -40,15 +39,10 @@ class BookDayPanel(Component):
 
     def get_context_data(self, parent_context=None):
         today = timezone.localdate()
-        confirmed = Q(registrations__status=RegistrationStatus.CONFIRMED)
-        waiting = Q(registrations__status=RegistrationStatus.WAITING)
-        days = self.event.event_days.annotate(
-            used=Sum("registrations__party_size", filter=confirmed, default=0),
-            waiting=Count("registrations", filter=waiting),
-        ).order_by("date")
+        days = self.event.event_days.with_places().order_by("date")
         capacity = self.event.daily_capacity
         # Every day of the fair, also one nobody has registered for yet (it has no EventDay row).
-        counted = {day.date: (day.used, day.waiting) for day in days}
+        counted = {day.date: (day.places_taken, day.waiting_count) for day in days}
         rows = []
         for date in self.event.days:
             used, waiting_count = counted.get(date, (0, 0))

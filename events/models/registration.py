@@ -4,7 +4,7 @@ import datetime as dt
 import secrets
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +19,18 @@ def new_pass_code() -> str:
     return "".join(secrets.choice(PASS_ALPHABET) for _ in range(PASS_CODE_LENGTH))
 
 
+class EventDayQuerySet(models.QuerySet):
+    def with_places(self):
+        """Each day with ``places_taken`` (people of its registrations that hold places: the rule of
+        RegistrationQuerySet.holding_places(), here across the relation) and ``waiting_count``."""
+        holding = Q(registrations__status__in=HOLDS_PLACES)
+        waiting = Q(registrations__status=RegistrationStatus.WAITING)
+        return self.annotate(
+            places_taken=Sum("registrations__party_size", filter=holding, default=0),
+            waiting_count=Count("registrations", filter=waiting),
+        )
+
+
 class EventDay(models.Model):
     """One day of an event: the row locked while capacity is decided for that day."""
 
@@ -30,6 +42,8 @@ class EventDay(models.Model):
         "events.EventPage", verbose_name=_("event"), on_delete=models.CASCADE, related_name="event_days"
     )
     date = models.DateField(_("date"))
+
+    objects = EventDayQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("event day")

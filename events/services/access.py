@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from events.models import AccessCode, Registration
@@ -93,3 +94,18 @@ def check_code(*, registration: Registration, code: str, now: dt.datetime | None
         current.used_at = now
         current.save(update_fields=["used_at"])
     return True
+
+
+# --- a group's hold, confirmed by the emailed link (decided in events.services.registration) ---
+
+HOLD_SALT = "events.registration-hold"
+# The signature outlives any hold; the registration's own held_until decides when a link is late.
+HOLD_LINK_MAX_AGE = 2 * 24 * 3600
+
+
+def hold_token(registration: Registration) -> str:
+    return signing.dumps({"r": registration.pk}, salt=HOLD_SALT)
+
+
+def hold_confirm_url(registration: Registration) -> str:
+    return settings.BASE_URL + reverse("hold_confirm", args=[hold_token(registration)])

@@ -20,6 +20,7 @@ from events.enums import ENDED, HOLDS_PLACES, RegistrationSource, RegistrationSt
 from events.models import EventDay, EventPage, Pass, Registration
 from events.models.registration import new_pass_code
 from events.services import registration_sql as sql
+from events.services.access import HOLD_LINK_MAX_AGE, HOLD_SALT
 from events.tasks import queue_email
 
 
@@ -446,21 +447,6 @@ def change(
 
 
 # --- a group's hold, confirmed by the emailed link ---------------------------------------------
-
-HOLD_SALT = "events.registration-hold"
-# The signature outlives any hold; the registration's own held_until decides when a link is late.
-HOLD_LINK_MAX_AGE = 2 * 24 * 3600
-
-
-def hold_token(registration: Registration) -> str:
-    return signing.dumps({"r": registration.pk}, salt=HOLD_SALT)
-
-
-def hold_confirm_url(registration: Registration) -> str:
-    from django.conf import settings
-    from django.urls import reverse
-
-    return settings.BASE_URL + reverse("hold_confirm", args=[hold_token(registration)])
 
 
 def held_registration(token: str) -> Registration:

@@ -9,7 +9,8 @@ from django.db.models import Sum
 
 from events.enums import RegistrationStatus
 from events.models import Registration
-from events.services.registration import confirm_hold, hold_token, register, release_expired_holds
+from events.services.access import hold_token
+from events.services.registration import confirm_hold, register, release_expired_holds
 from tests.conftest import pinned_now
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

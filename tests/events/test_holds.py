@@ -12,11 +12,11 @@ from django.db.models import Sum
 from events.enums import CheckInResult, RegistrationStatus
 from events.models import EventDay, Gate, Registration
 from events.services import checkin, lookup, registration_sql
+from events.services.access import hold_token
 from events.services.registration import (
     RegistrationError,
     cancel,
     confirm_hold,
-    hold_token,
     promote_waitlist,
     release_expired_holds,
 )
