@@ -63,8 +63,8 @@ def send_registration_email(registration_id: int) -> None:
     registration = (
         Registration.objects.select_related("event", "day", "entry_pass").filter(pk=registration_id).first()
     )
-    if registration is None:
-        return
+    if registration is None or registration.anonymised_at:
+        return  # erased since it was queued: there is no address left to write to
     Registration.objects.filter(pk=registration_id).update(email_attempts=F("email_attempts") + 1)
     try:
         build_email(registration).send()

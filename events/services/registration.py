@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.consent import CURRENT_CONSENT_VERSION
 from events.enums import RegistrationSource, RegistrationStatus, RegistrationWindow
 from events.models import EventDay, EventPage, Pass, Registration
 from events.models.registration import new_pass_code
@@ -207,12 +208,14 @@ def register(
                 "source": source,
                 "language": language,
                 "consent_at": now,
+                "consent_version": CURRENT_CONSENT_VERSION,
                 "created_at": now,
                 "confirmed_at": now if status == RegistrationStatus.CONFIRMED else None,
                 "cancelled_at": None,
                 "email_sent_at": None,
                 "email_attempts": 0,
                 "email_error": "",
+                "anonymised_at": None,
             }
             # An address already registered for the day fails this insert (the partial unique
             # index on day and email): no look-up on the common path, the lock held shorter.

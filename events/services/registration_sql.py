@@ -56,12 +56,14 @@ REGISTRATION_COLUMNS = (
     "source",
     "language",
     "consent_at",
+    "consent_version",
     "created_at",
     "confirmed_at",
     "cancelled_at",
     "email_sent_at",
     "email_attempts",
     "email_error",
+    "anonymised_at",
 )
 PASS_COLUMNS = ("registration_id", "code", "pdf", "pdf_fingerprint", "created_at")
 _DATETIMES = {"consent_at", "created_at", "confirmed_at", "cancelled_at", "email_sent_at"}
