@@ -8,12 +8,12 @@ wording means adding a version here, never editing one: a text that was agreed t
 from django.utils.translation import gettext_lazy as _
 
 CONSENT_TEXTS = {
-    "2026-1": _(
+    "1": _(
         "I agree that the organisers process my name, email and phone number to issue my pass "
         "and manage entry to this event."
     ),
 }
-CURRENT_CONSENT_VERSION = "2026-1"
+CURRENT_CONSENT_VERSION = "1"
 
 
 def consent_text(version: str = CURRENT_CONSENT_VERSION) -> str:

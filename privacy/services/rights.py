@@ -19,6 +19,7 @@ from events.consent import consent_text
 from events.enums import RegistrationStatus
 from events.models import CheckIn, Registration
 from events.services.registration import RegistrationError, cancel
+from events.validators import display_vn_mobile
 from privacy.enums import DataRequestKind
 from privacy.services import PrivacyError
 from privacy.services.anonymise import anonymise_registrations
@@ -138,7 +139,7 @@ def export_csv(*, email: str, now: dt.datetime | None = None) -> bytes:
             "status": registration.get_status_display(),
             "full_name": registration.full_name,
             "email": registration.email,
-            "phone": registration.phone,
+            "phone": display_vn_mobile(registration.phone),  # as people write it, not a "+" formula
             "organisation": registration.organisation,
             "party_size": registration.party_size,
             "registered_at": registration.created_at,
