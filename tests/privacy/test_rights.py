@@ -175,3 +175,15 @@ def test_a_pass_email_queued_before_erasure_is_not_sent(event, visits):
     mail.outbox.clear()
     send_registration_email.call(now_visit.pk)
     assert mail.outbox == []
+
+
+def test_an_erased_registration_has_no_pass_page_and_no_cached_pdf(client, event, visits):
+    now_visit, _later, _other = visits
+    code = now_visit.entry_pass.code
+    assert client.get(f"/p/{code}/pass.pdf").status_code == 200  # the PDF, with the name, cached
+    cached = now_visit.entry_pass.__class__.objects.get(pk=now_visit.entry_pass.pk).pdf
+    assert cached and cached.storage.exists(cached.name)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        erase(email=EMAIL)
+    assert not cached.storage.exists(cached.name)
+    assert client.get(f"/p/{code}/").status_code == 404
