@@ -88,7 +88,7 @@ def _email(request) -> str | None:
 def _page(request, email: str, *, forms: dict | None = None, status: int = 200, **extra):
     registrations = list(rights.registrations_of(email))
     forms = forms or {}
-    now = timezone.now()
+    to_come = rights.visits_to_come(email)
     for registration in registrations:
         registration.correction = forms.get(registration.pk) or CorrectionForm(
             initial={
@@ -99,13 +99,11 @@ def _page(request, email: str, *, forms: dict | None = None, status: int = 200, 
             prefix=f"r{registration.pk}",
         )
         registration.consent_wording = consent_text(registration.consent_version)
-        registration.to_come = registration.status != "cancelled" and now < registration.event.closes_on(
-            registration.day.date
-        )
+        registration.to_come = registration.pk in to_come
     context = {
         "email": email,
         "registrations": registrations,
-        "visits_to_come": sum(1 for r in registrations if r.to_come),
+        "visits_to_come": len(to_come),
         "changed": request.GET.get("changed") == "1",
         "withdrawn": request.GET.get("withdrawn"),
         **extra,
@@ -173,7 +171,7 @@ def withdraw(request):
     if request.method == "POST" and form.is_valid():
         cancelled = rights.withdraw(email=email)
         return redirect(reverse("privacy:my_data") + f"?withdrawn={len(cancelled)}")
-    context = {"form": form, "action": "withdraw", "visits_to_come": rights.visits_to_come(email)}
+    context = {"form": form, "action": "withdraw", "visits_to_come": len(rights.visits_to_come(email))}
     return render(request, "privacy/confirm.html", context, status=400 if form.errors else 200)
 
 
@@ -188,7 +186,7 @@ def erase(request):
         rights.erase(email=email)
         request.session.pop(SESSION_KEY, None)
         return render(request, "privacy/erased.html")
-    context = {"form": form, "action": "erase", "visits_to_come": rights.visits_to_come(email)}
+    context = {"form": form, "action": "erase", "visits_to_come": len(rights.visits_to_come(email))}
     return render(request, "privacy/confirm.html", context, status=400 if form.errors else 200)
 
 

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from bookday.exports import BOM, CSV, cell
 from events.consent import consent_text
-from events.enums import RegistrationStatus
 from events.models import CheckIn, Registration
 from events.services.registration import RegistrationError, cancel
 from events.validators import display_vn_mobile
@@ -228,13 +227,12 @@ def withdraw(*, email: str, now: dt.datetime | None = None) -> list[Registration
 
 def _cancel_future(email: str, now: dt.datetime) -> list[Registration]:
     cancelled = []
-    active = Registration.objects.for_email(email).active().filter(anonymised_at__isnull=True)
-    for registration in active.select_related("event", "day"):
-        if now >= registration.event.closes_on(registration.day.date):
-            continue  # over: nothing left to cancel
+    for registration in Registration.objects.filter(pk__in=visits_to_come(email, now)).select_related(
+        "event", "day"
+    ):
         try:
             cancel(registration=registration, now=now)
-        except RegistrationError:  # closed between the check and the lock
+        except RegistrationError:  # the day closed between the look-up and the lock
             continue
         cancelled.append(registration)
     return cancelled
@@ -256,11 +254,8 @@ def erase(*, email: str, now: dt.datetime | None = None) -> int:
     return erased
 
 
-def visits_to_come(email: str, now: dt.datetime | None = None) -> int:
-    """How many active visits of the address are still to come (what withdrawing would cancel)."""
+def visits_to_come(email: str, now: dt.datetime | None = None) -> list[int]:
+    """Ids of the address's active visits still to come (what withdrawing would cancel)."""
     now = now or timezone.now()
-    return sum(
-        1
-        for r in Registration.objects.for_email(email).active().select_related("event", "day")
-        if now < r.event.closes_on(r.day.date) and r.status != RegistrationStatus.CANCELLED
-    )
+    active = Registration.objects.for_email(email).active().filter(anonymised_at__isnull=True)
+    return [r.pk for r in active.select_related("event", "day") if now < r.event.closes_on(r.day.date)]
