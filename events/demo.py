@@ -330,7 +330,7 @@ def seed_gate_activity(event: EventPage) -> int:
                 code=registration.entry_pass.url,
                 event=event,
                 gate=gate,
-                client_id=f"demo-{number}-{part_number}",
+                client_id=f"demo{event.pk}-{number}-{part_number}",
                 scanned_at=at + dt.timedelta(minutes=40 * part_number),
                 headcount=headcount,
                 device="Demo phone",
@@ -341,7 +341,7 @@ def seed_gate_activity(event: EventPage) -> int:
                 code=registration.entry_pass.code,
                 event=event,
                 gate=rng.choice(gates),
-                client_id=f"demo-{number}-again",
+                client_id=f"demo{event.pk}-{number}-again",
                 scanned_at=at + dt.timedelta(minutes=2),
                 device="Demo phone",
             )
@@ -351,7 +351,7 @@ def seed_gate_activity(event: EventPage) -> int:
             code="https://shopee.vn/khuyen-mai",
             event=event,
             gate=rng.choice(gates),
-            client_id=f"demo-foreign-{number}",
+            client_id=f"demo{event.pk}-foreign-{number}",
             scanned_at=moment(),
             device="Demo phone",
         )
@@ -362,7 +362,7 @@ def seed_gate_activity(event: EventPage) -> int:
             event=event,
             gate=rng.choice(gates),
             count=count,
-            client_id=f"demo-walk-{people}",
+            client_id=f"demo{event.pk}-walk-{people}",
             at=moment(),
             device="Demo phone",
         )

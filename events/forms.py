@@ -10,6 +10,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 
 from bookday.altcha import ChallengeField
 from bookday.validators import guard_text_fields, organisation_name, person_name
+from events.consent import CONSENT_TEXTS, CURRENT_CONSENT_VERSION
 from events.validators import normalize_vn_mobile
 
 
@@ -162,10 +163,7 @@ class RegistrationForm(forms.Form):
         error_messages=_messages(max_length=gettext_lazy("At most %(limit_value)d characters.")),
     )
     consent = forms.BooleanField(
-        label=gettext_lazy(
-            "I agree that the organisers process my name, email and phone number to issue my pass "
-            "and manage entry to this event."
-        ),
+        label=CONSENT_TEXTS[CURRENT_CONSENT_VERSION],
         error_messages={
             "required": gettext_lazy("Please agree to the processing of your personal data for this event.")
         },

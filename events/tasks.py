@@ -81,6 +81,8 @@ def send_registration_email(registration_id: int) -> None:
     )
     if registration is None or registration.status == RegistrationStatus.EXPIRED:
         return  # a released hold has nothing left to say; its address may not even exist
+    if registration.anonymised_at:
+        return  # erased since it was queued: there is no address left to write to
     Registration.objects.filter(pk=registration_id).update(email_attempts=F("email_attempts") + 1)
     try:
         build_email(registration).send()

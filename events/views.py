@@ -159,9 +159,9 @@ personal = cache_control(private=True, no_store=True, max_age=0)
 
 def _pass(code: str) -> Pass:
     code = "".join(code.split()).upper()
-    return get_object_or_404(
-        Pass.objects.select_related("registration__event", "registration__day"), code=code
-    )
+    # An erased registration has no pass page: there is no one left to show it for.
+    passes = Pass.objects.filter(registration__anonymised_at__isnull=True)
+    return get_object_or_404(passes.select_related("registration__event", "registration__day"), code=code)
 
 
 def _pass_context(entry_pass: Pass) -> dict:

@@ -1,4 +1,4 @@
-"""Demo content for the site: home page, news, about/FAQ/contact/privacy pages, users.
+"""Demo content for the site: home page, news, about/FAQ/contact pages, users.
 
 Every function is idempotent: it looks things up by slug or name and creates only what is
 missing, so running the seed twice changes nothing.
@@ -125,31 +125,12 @@ def seed_site() -> HomePage:
         site.save()
 
     details = SiteDetails.for_site(Site.objects.get(is_default_site=True))
-    privacy = child(
-        home,
-        StandardPage,
-        "Chính sách bảo vệ dữ liệu cá nhân",
-        intro=(
-            "Ban tổ chức chỉ thu thập họ tên, email, số điện thoại và số người trong đoàn để cấp vé "
-            "vào cổng, kiểm soát sức chứa và thống kê lượt khách. Dữ liệu không được chia sẻ cho "
-            "bên thứ ba và được xóa sau 12 tháng kể từ ngày kết thúc sự kiện."
-        ),
-        body=[
-            ("heading", "Quyền của bạn"),
-            (
-                "paragraph",
-                "<p>Bạn có quyền xem, sửa hoặc yêu cầu xóa dữ liệu của mình bằng cách "
-                "gửi email tới ban tổ chức. Bạn có thể hủy đăng ký bất kỳ lúc nào từ "
-                "đường dẫn trong email xác nhận.</p>",
-            ),
-        ],
-    )
+    # The privacy notice is generated from the settings and the events (privacy app, /privacy/).
     if not details.organiser:
         details.organiser = "Sở Văn hóa, Thể thao và Du lịch tỉnh Bắc Ninh"
         details.address = "Số 2 đường Lý Thái Tổ, phường Kinh Bắc, tỉnh Bắc Ninh"
         details.phone = "0222 3822 555"
         details.email = "ngaysach@bookday.local"
-        details.privacy_page = privacy
         details.save()
     if not details.report_national_name:
         details.report_parent_body = "UBND tỉnh Bắc Ninh"

@@ -38,6 +38,7 @@ ORGANISER_APPS = [
     "home",
     "events",
     "publishers",
+    "privacy",
     "auth",
     "wagtailadmin",
     "wagtailcore",

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "events",
     "publishers",
     "figures",
+    "privacy",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",

@@ -34,6 +34,14 @@ class EventPageQuerySet(PageQuerySet):
     def past(self, today: dt.date | None = None):
         return self.filter(end_date__lt=today or timezone.localdate())
 
+    def past_retention(self, today: dt.date | None = None) -> list:
+        """Events whose personal data are due for erasure (past their last day plus retention).
+
+        A list: each event has its own period, and a province runs a handful of events a year.
+        """
+        today = today or timezone.localdate()
+        return [event for event in self.past(today) if event.personal_data_until < today]
+
 
 class EventIndexPage(BasePage):
     intro = models.TextField(_("introduction"), blank=True)
@@ -161,6 +169,15 @@ class EventPage(BasePage):
     transport_info = models.TextField(
         _("buses and public transport"), blank=True, help_text=_("Bus lines and stops near the venue.")
     )
+    retention_days = models.PositiveSmallIntegerField(
+        _("keep personal data for (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_(
+            "Visitors' names, emails and phone numbers are erased this many days after the last day "
+            "of the event (purge_personal_data); every figure stays."
+        ),
+    )
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
     objects = PageManager.from_queryset(EventPageQuerySet)()
@@ -202,6 +219,7 @@ class EventPage(BasePage):
                 FieldPanel("daily_capacity"),
                 FieldRowPanel([FieldPanel("max_party_size"), FieldPanel("organisation_required_above")]),
                 FieldRowPanel([FieldPanel("confirm_groups_above"), FieldPanel("hold_minutes")]),
+                FieldPanel("retention_days"),
             ],
             heading=_("Registration"),
         ),
@@ -251,6 +269,11 @@ class EventPage(BasePage):
 
     def closes_on(self, day: dt.date) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(day, self.closing_time))
+
+    @property
+    def personal_data_until(self) -> dt.date:
+        """The last day the visitors' personal data are kept; erased from the day after."""
+        return self.end_date + dt.timedelta(days=self.retention_days)
 
     @property
     def registration_closes(self) -> dt.datetime:

@@ -119,6 +119,8 @@ class Registration(models.Model):
     )
     language = models.CharField(_("language"), max_length=8, default="vi")
     consent_at = models.DateTimeField(_("consent given at"))
+    # The wording agreed to (events.consent); "" for registrations made before versions were kept.
+    consent_version = models.CharField(_("consent text version"), max_length=20, blank=True, default="")
     created_at = models.DateTimeField(_("registered at"), default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     # Until when a group awaiting email confirmation keeps its places (empty for everyone else).
@@ -128,6 +130,9 @@ class Registration(models.Model):
     email_sent_at = models.DateTimeField(_("email sent at"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(_("email attempts"), default=0)
     email_error = models.CharField(_("last email error"), max_length=300, blank=True)
+    # Set when the personal data were erased (on request or after the retention period): the row
+    # stays, with its day, party size and status, so every figure stays the same.
+    anonymised_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookday.errors import ServiceError
+from events.consent import CURRENT_CONSENT_VERSION
 from events.enums import ENDED, HOLDS_PLACES, RegistrationSource, RegistrationStatus, RegistrationWindow
 from events.models import EventDay, EventPage, Pass, Registration
 from events.models.registration import new_pass_code
@@ -214,6 +215,7 @@ def register(
                 "source": source,
                 "language": language,
                 "consent_at": now,
+                "consent_version": CURRENT_CONSENT_VERSION,
                 "created_at": now,
                 "confirmed_at": now if status == RegistrationStatus.CONFIRMED else None,
                 # Never past the day's closing: a pass confirmed after that would admit no one.
@@ -226,6 +228,7 @@ def register(
                 "email_sent_at": None,
                 "email_attempts": 0,
                 "email_error": "",
+                "anonymised_at": None,
             }
             # An address already registered for the day fails this insert (the partial unique
             # index on day and email): no look-up on the common path, the lock held shorter.

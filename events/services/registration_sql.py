@@ -93,6 +93,7 @@ REGISTRATION_COLUMNS = (
     "source",
     "language",
     "consent_at",
+    "consent_version",
     "created_at",
     "confirmed_at",
     "held_until",
@@ -100,9 +101,18 @@ REGISTRATION_COLUMNS = (
     "email_sent_at",
     "email_attempts",
     "email_error",
+    "anonymised_at",
 )
 PASS_COLUMNS = ("registration_id", "code", "pdf", "pdf_fingerprint", "created_at")
-_DATETIMES = {"consent_at", "created_at", "confirmed_at", "held_until", "cancelled_at", "email_sent_at"}
+_DATETIMES = {
+    "consent_at",
+    "created_at",
+    "confirmed_at",
+    "held_until",
+    "cancelled_at",
+    "email_sent_at",
+    "anonymised_at",
+}
 
 
 def insert(table: str, columns: tuple[str, ...], values: dict) -> int:

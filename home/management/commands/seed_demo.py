@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from events.demo import seed_events, seed_gate_activity, seed_registrations
+from events.models import EventPage
 from home.demo import DEMO_PASSWORD, seed_site, seed_users
 from publishers.demo import seed_publishers
 
@@ -28,13 +29,19 @@ class Command(BaseCommand):
             event = seed_events(home)
             registrations = seed_registrations(event)
             scans = seed_gate_activity(event)
+            # Last year's fair keeps its visitors, past its retention period, so that an organiser
+            # can try `purge_personal_data --dry-run` on it (the demo never purges by itself).
+            last_year = EventPage.objects.live().past().order_by("-end_date").first()
+            if last_year:
+                registrations += seed_registrations(last_year)
+                scans += seed_gate_activity(last_year)
             logins = seed_users()
             publishers = seed_publishers(event)
         self.stdout.write(self.style.SUCCESS(f"Demo Book Day ready: {event.title}"))
         if registrations:
             self.stdout.write(f"  {registrations} registrations added")
         if scans:
-            self.stdout.write(f"  {scans} scans and 1,500 walk-ins on the first day")
+            self.stdout.write(f"  {scans} scans and 1,500 walk-ins on the first day of each fair")
         if publishers.titles or publishers.listings:
             added = f"{publishers.titles:,} titles and {publishers.listings:,} stock listings"
             self.stdout.write(f"  {added} added")
