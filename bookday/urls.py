@@ -30,6 +30,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("", include("events.urls")),
     path("", include("publishers.urls")),
+    path("", include("floor.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

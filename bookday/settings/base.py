@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "home",
     "events",
     "publishers",
+    "floor",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",

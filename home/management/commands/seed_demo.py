@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from events.demo import seed_events, seed_gate_activity, seed_registrations
+from floor.demo import seed_floor
 from home.demo import DEMO_PASSWORD, seed_site, seed_users
 from publishers.demo import seed_publishers
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             scans = seed_gate_activity(event)
             logins = seed_users()
             publishers = seed_publishers(event)
+            booths = seed_floor(event)
         self.stdout.write(self.style.SUCCESS(f"Demo Book Day ready: {event.title}"))
         if registrations:
             self.stdout.write(f"  {registrations} registrations added")
@@ -38,6 +40,8 @@ class Command(BaseCommand):
         if publishers.titles or publishers.listings:
             added = f"{publishers.titles:,} titles and {publishers.listings:,} stock listings"
             self.stdout.write(f"  {added} added")
+        if booths:
+            self.stdout.write(f"  a floor plan with {booths} booths")
         self.stdout.write(f"  Site:  {settings.BASE_URL}/")
         self.stdout.write(f"  Admin: {settings.BASE_URL}/admin/")
         for username, role in logins + publishers.logins:

@@ -1,0 +1,197 @@
+"""What the map, its PDF and the API show of a plan: pure reads, numbers in metres.
+
+The SVG is drawn by templates (floor/includes/map_svg.html) from ``plan_data``; its viewBox is
+the floor in metres, so a booth is drawn exactly where the plan puts it.
+"""
+
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from floor.enums import SERVICE_SYMBOLS
+from floor.models import Floor
+
+# The smallest part of the floor a visitor zooms to when a booth is asked for (?booth=A8).
+FOCUS_METRES = Decimal("16")
+
+
+def _hex_rgb(colour: str) -> tuple[float, float, float]:
+    colour = colour.lstrip("#")
+    return tuple(int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+
+
+def _luminance(colour: str) -> float:
+    def channel(c):
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in _hex_rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever reads better on the zone's colour (WCAG contrast ratio)."""
+    lum = _luminance(background)
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def _fit(name: str, width: Decimal, size: Decimal) -> str:
+    """The exhibitor's name cut to what fits in the booth's width at this font size."""
+    room = max(3, int(width / (size * Decimal("0.55"))))
+    return name if len(name) <= room else name[: room - 1].rstrip() + "…"
+
+
+def _anchor(x: Decimal, width: Decimal) -> str:
+    """A label at the floor's edge reads inwards, so it is not cut off."""
+    return "start" if x < width / 10 else "end" if x > width * 9 / 10 else "middle"
+
+
+def plan_data(
+    floor: Floor,
+    *,
+    highlight: str = "",
+    chosen=(),
+    own_exhibitor=None,
+    preferred_zone: str = "",
+    event_pk=None,
+) -> dict:
+    """Everything a drawing of the plan needs (give a floor from ``Floor.objects.with_plan()``)."""
+    event_pk = event_pk or floor.event_id
+    catalogue = reverse("event_catalogue", args=[event_pk])
+    chosen = set(chosen)
+    preferred = (preferred_zone or "").casefold().strip()
+    zones = []
+    for zone in floor.zones.all():
+        zones.append(
+            {
+                "name": zone.name,
+                "colour": zone.colour,
+                "text": text_colour(zone.colour),
+                "x": zone.x,
+                "y": zone.y,
+                "width": zone.width,
+                "height": zone.height,
+                "preferred": bool(preferred) and zone.name.casefold() == preferred,
+            }
+        )
+    booths = []
+    focus = None
+    for booth in floor.booths.all():
+        exhibitor = booth.exhibitor
+        short = min(booth.width, booth.height)
+        size = min(Decimal("0.9"), short / 3).quantize(Decimal("0.01"))
+        name_size = (size * Decimal("0.6")).quantize(Decimal("0.01"))
+        item = {
+            "label": booth.label,
+            "x": booth.x,
+            "y": booth.y,
+            "width": booth.width,
+            "height": booth.height,
+            "cx": booth.x + booth.width / 2,
+            "cy": booth.y + booth.height / 2,
+            "size": size,
+            "name_size": name_size,
+            "zone": booth.zone.name if booth.zone_id else "",
+            "exhibitor": (
+                {
+                    "name": exhibitor.publisher.name,
+                    "slug": exhibitor.publisher.slug,
+                    "short": _fit(exhibitor.publisher.name, booth.width, name_size),
+                    "url": f"{catalogue}?publisher={exhibitor.publisher.slug}",
+                }
+                if exhibitor
+                else None
+            ),
+            "highlighted": booth.label == highlight,
+            "chosen": booth.label in chosen,
+            "own": bool(own_exhibitor) and booth.exhibitor_id == own_exhibitor,
+        }
+        item["label_y"] = item["cy"] - (name_size / 2 if exhibitor else 0) + size / 3
+        item["name_y"] = item["label_y"] + name_size * Decimal("1.3")
+        if item["highlighted"]:
+            focus = item
+        booths.append(item)
+    entrances = [
+        {"name": e.gate.name, "x": e.x, "y": e.y, "anchor": _anchor(e.x, floor.width)}
+        for e in floor.entrances.all()
+    ]
+    services = [
+        {"kind": s.kind, "name": s.name, "symbol": SERVICE_SYMBOLS.get(s.kind, "?"), "x": s.x, "y": s.y}
+        for s in floor.services.all()
+    ]
+    width, height = floor.width, floor.height
+    view = [Decimal(0), Decimal(0), width, height]
+    if focus:
+        side_w, side_h = min(width, FOCUS_METRES), min(height, FOCUS_METRES * height / width * 2)
+        left = min(max(focus["cx"] - side_w / 2, 0), width - side_w)
+        top = min(max(focus["cy"] - side_h / 2, 0), height - side_h)
+        view = [left, top, side_w, side_h]
+    by_zone = {}
+    for booth in booths:
+        by_zone.setdefault(booth["zone"], []).append(booth)
+    return {
+        "width": width,
+        "height": height,
+        "viewbox": " ".join(f"{v:.2f}" for v in view),
+        "zones": zones,
+        "booths": booths,
+        "booths_by_zone": [(zone, by_zone[zone]) for zone in sorted(by_zone, key=lambda z: (z == "", z))],
+        "entrances": entrances,
+        "services": services,
+        "focus": focus,
+        "background": floor.background,
+        "free_count": sum(1 for booth in booths if not booth["exhibitor"]),
+    }
+
+
+def floor_json(floor: Floor) -> dict:
+    """The API's shape: numbers in metres."""
+    return {
+        "width": float(floor.width),
+        "height": float(floor.height),
+        "zones": [
+            {
+                "name": z.name,
+                "colour": z.colour,
+                "x": float(z.x),
+                "y": float(z.y),
+                "width": float(z.width),
+                "height": float(z.height),
+            }
+            for z in floor.zones.all()
+        ],
+        "booths": [
+            {
+                "label": b.label,
+                "x": float(b.x),
+                "y": float(b.y),
+                "width": float(b.width),
+                "height": float(b.height),
+                "zone": b.zone.name if b.zone_id else None,
+                "exhibitor": {"name": b.exhibitor.publisher.name, "slug": b.exhibitor.publisher.slug}
+                if b.exhibitor_id
+                else None,
+            }
+            for b in floor.booths.all()
+        ],
+        "entrances": [{"name": e.gate.name, "x": float(e.x), "y": float(e.y)} for e in floor.entrances.all()],
+        "services": [
+            {"kind": s.kind, "name": s.name, "x": float(s.x), "y": float(s.y)} for s in floor.services.all()
+        ],
+    }
+
+
+PAPER = {"a3": "A3", "a4": "A4"}
+
+
+def map_pdf(floor: Floor, *, paper: str = "a4", language: str = "vi") -> bytes:
+    """The printable map: the plan on one landscape page, then the list of exhibitors by booth."""
+    from events.services.passes import render_pdf
+
+    with translation.override(language):
+        html = render_to_string(
+            "floor/map_pdf.html",
+            {"event": floor.event, "plan": plan_data(floor), "paper": PAPER.get(paper, "A4"), "print": True},
+        )
+    return render_pdf(html)
