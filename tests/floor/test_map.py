@@ -23,7 +23,7 @@ def test_the_map_draws_every_booth_with_links_zones_and_entrances(client: Client
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('class="floor-map__booth') == 3
-    assert 'href="/events/%d/catalogue/?publisher=kim-dong"' % event.pk in html
+    assert f'href="/events/{event.pk}/catalogue/?publisher=kim-dong"' in html
     assert 'aria-label="Gian A8: NXB Kim Đồng"' in html
     assert "Sách thiếu nhi" in html and "Cổng chính" in html and "Quầy thông tin" in html
     assert "<script>" not in html  # the strict policy: no inline script
