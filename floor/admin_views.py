@@ -29,6 +29,15 @@ class OrganisersOnly:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        items = [{"url": reverse("floor_plans:index"), "label": gettext_lazy("Floor plans")}]
+        event = getattr(self, "event", None)
+        if event is not None and not isinstance(self, PlanEditView):
+            items.append({"url": reverse("floor_plans:edit", args=[event.pk]), "label": event.title})
+        if event is not None:
+            items.append({"url": "", "label": f"{self.get_page_title()} · {self.get_page_subtitle()}"})
+        return self.breadcrumbs_items + items
+
 
 class PlanListView(OrganisersOnly, WagtailAdminTemplateMixin, TemplateView):
     template_name = "floor/admin/plans.html"

@@ -123,7 +123,9 @@ def plan_data(
     width, height = floor.width, floor.height
     view = [Decimal(0), Decimal(0), width, height]
     if focus:
-        side_w, side_h = min(width, FOCUS_METRES), min(height, FOCUS_METRES * height / width * 2)
+        # The map's frame is 4:3: so is the part of the floor shown around the booth.
+        side_w = min(width, FOCUS_METRES)
+        side_h = min(height, side_w * 3 / 4)
         left = min(max(focus["cx"] - side_w / 2, 0), width - side_w)
         top = min(max(focus["cy"] - side_h / 2, 0), height - side_h)
         view = [left, top, side_w, side_h]

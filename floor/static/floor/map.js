@@ -20,8 +20,8 @@
   }
   function zoom(factor, cx, cy) {
     if (cx === undefined) { cx = view[0] + view[2] / 2; cy = view[1] + view[3] / 2; }
-    var w = view[2] * factor, h = view[3] * factor;
-    if (w > full[2] || h > full[3]) { var k = Math.min(full[2] / w, full[3] / h); w *= k; h *= k; }
+    // Each side stops at the floor's: zooming out past one side still shows more of the other.
+    var w = Math.min(view[2] * factor, full[2]), h = Math.min(view[3] * factor, full[3]);
     view = [cx - (cx - view[0]) * w / view[2], cy - (cy - view[1]) * h / view[3], w, h];
     clamp(); draw();
   }
