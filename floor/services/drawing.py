@@ -4,12 +4,14 @@ The SVG is drawn by templates (floor/includes/map_svg.html) from ``plan_data``; 
 the floor in metres, so a booth is drawn exactly where the plan puts it.
 """
 
+import re
 from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from bookday.text import vi_sort_key
 from floor.enums import SERVICE_SYMBOLS
 from floor.models import Floor
 
@@ -36,10 +38,26 @@ def text_colour(background: str) -> str:
     return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
 
 
-def _fit(name: str, width: Decimal, size: Decimal) -> str:
-    """The exhibitor's name cut to what fits in the booth's width at this font size."""
+# What every company's name starts with says nothing on a 3 m booth: the map leaves it out
+# (the list under the map and the link's name keep the whole name).
+_LEGAL_FORM = re.compile(r"^(công ty\s+(cổ phần|tnhh|trách nhiệm hữu hạn)?)\s*", re.IGNORECASE)
+
+
+def _fit(name: str, width: Decimal, size: Decimal) -> list[str]:
+    """The exhibitor's name in at most two lines that fit the booth's width at this font size."""
     room = max(3, int(width / (size * Decimal("0.55"))))
-    return name if len(name) <= room else name[: room - 1].rstrip() + "…"
+    words = _LEGAL_FORM.sub("", name).split() or name.split()
+    lines = [""]
+    for word in words:
+        joined = f"{lines[-1]} {word}".strip()
+        if len(joined) <= room or not lines[-1]:
+            lines[-1] = joined
+        elif len(lines) < 2:
+            lines.append(word)
+        else:
+            lines[-1] = joined
+            break
+    return [line if len(line) <= room else line[: room - 1].rstrip() + "…" for line in lines]
 
 
 def _anchor(x: Decimal, width: Decimal) -> str:
@@ -81,7 +99,7 @@ def plan_data(
         exhibitor = booth.exhibitor
         short = min(booth.width, booth.height)
         size = min(Decimal("0.9"), short / 3).quantize(Decimal("0.01"))
-        name_size = (size * Decimal("0.6")).quantize(Decimal("0.01"))
+        name_size = (size * Decimal("0.5")).quantize(Decimal("0.01"))
         item = {
             "label": booth.label,
             "x": booth.x,
@@ -107,8 +125,10 @@ def plan_data(
             "chosen": booth.label in chosen,
             "own": bool(own_exhibitor) and booth.exhibitor_id == own_exhibitor,
         }
-        item["label_y"] = item["cy"] - (name_size / 2 if exhibitor else 0) + size / 3
+        lines = len(item["exhibitor"]["short"]) if exhibitor else 0
+        item["label_y"] = item["cy"] - name_size * lines * Decimal("0.6") + size / 3
         item["name_y"] = item["label_y"] + name_size * Decimal("1.3")
+        item["line_gap"] = name_size * Decimal("1.15")
         if item["highlighted"]:
             focus = item
         booths.append(item)
@@ -138,7 +158,9 @@ def plan_data(
         "viewbox": " ".join(f"{v:.2f}" for v in view),
         "zones": zones,
         "booths": booths,
-        "booths_by_zone": [(zone, by_zone[zone]) for zone in sorted(by_zone, key=lambda z: (z == "", z))],
+        "booths_by_zone": [
+            (zone, by_zone[zone]) for zone in sorted(by_zone, key=lambda z: (z == "", vi_sort_key(z)))
+        ],
         "entrances": entrances,
         "services": services,
         "focus": focus,
