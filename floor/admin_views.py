@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
@@ -205,12 +206,18 @@ class ChooseBoothsView(OrganisersOnly, WagtailAdminTemplateMixin, TemplateView):
         return self.render_to_response(context, status=status)
 
 
+class OrganisersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_organiser(request.user)
+
+
 class FloorPlanViewSet(ViewSet):
     name = "floor_plans"
     icon = "table"
     menu_label = gettext_lazy("Floor plans")
     menu_order = 170
     add_to_admin_menu = True
+    menu_item_class = OrganisersMenuItem
 
     def get_urlpatterns(self):
         return [

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from events.models import EventPage, Gate
@@ -107,6 +108,13 @@ def _rect(row: dict, what) -> Rect:
     return rect
 
 
+def _shown(metres: Decimal) -> str:
+    """30.00 -> "30", 12.50 -> "12,5" in Vietnamese."""
+    return number_format(
+        metres.quantize(Decimal(1)) if metres == metres.to_integral() else metres.normalize()
+    )
+
+
 def _inside(rect: Rect, width: Decimal, height: Decimal) -> bool:
     return rect.x >= 0 and rect.y >= 0 and rect.x + rect.width <= width and rect.y + rect.height <= height
 
@@ -142,6 +150,7 @@ def check_plan(
     if not (0 < plan.width <= MAX_SIDE and 0 < plan.height <= MAX_SIDE):
         raise FloorError("floor_size")
     size = {"width": plan.width, "height": plan.height}
+    shown = {"width": _shown(plan.width), "height": _shown(plan.height)}  # as the message writes it
 
     names = set()
     for row in zones:
@@ -152,7 +161,7 @@ def check_plan(
         what = _("Zone %(zone)s") % {"zone": name}
         rect = _rect(row, what)
         if not _inside(rect, plan.width, plan.height):
-            raise FloorError("outside", what=what, **size)
+            raise FloorError("outside", what=what, **shown)
         colour = str(row.get("colour") or "").strip()
         if not _COLOUR.match(colour):
             raise FloorError("zone_colour", zone=name)
@@ -168,7 +177,7 @@ def check_plan(
         what = _("Booth %(label)s") % {"label": label}
         rect = _rect(row, what)
         if not _inside(rect, plan.width, plan.height):
-            raise FloorError("outside", what=what, **size)
+            raise FloorError("outside", what=what, **shown)
         zone = " ".join(str(row.get("zone") or "").split())
         if zone and zone.casefold() not in zone_names:
             raise FloorError("unknown_zone", label=label, zone=zone[:80])
@@ -197,7 +206,7 @@ def check_plan(
 def _point(row: dict, what, size: dict) -> dict:
     x, y = (_metres(row.get(key), what=what, name=key) for key in ("x", "y"))
     if not (0 <= x <= size["width"] and 0 <= y <= size["height"]):
-        raise FloorError("outside", what=what, **size)
+        raise FloorError("outside", what=what, width=_shown(size["width"]), height=_shown(size["height"]))
     return {"x": x, "y": y}
 
 
@@ -233,9 +242,9 @@ def save_plan(
     service on it (rows left out are removed).
 
     Guarantees: every rule of ``check_plan`` holds afterwards, or ``FloorError`` and nothing
-    changed. A booth sent with its ``id`` keeps its exhibitor; when its label changes, the
-    exhibitor's booth numbers change with it. A booth held by an exhibitor is not removed
-    (``booth_taken``): free it first.
+    changed. A booth sent with its ``id`` (or, without one, its label) keeps its exhibitor;
+    when its label changes, the exhibitor's booth numbers change with it. A booth held by an
+    exhibitor is not removed (``booth_taken``): free it first.
     """
     from floor.services import holders
 
@@ -265,6 +274,12 @@ def save_plan(
         floor.zones.exclude(pk__in=[zone.pk for zone in kept_zones.values()]).delete()
 
         existing = {booth.pk: booth for booth in floor.booths.select_related("exhibitor__publisher")}
+        # A row without the id of a booth of this plan is that booth when it has its label.
+        claimed = {row["id"] for row in plan.booths if row["id"] in existing}
+        by_label = {booth.label: booth.pk for booth in existing.values() if booth.pk not in claimed}
+        for row in plan.booths:
+            if row["id"] not in existing:
+                row["id"] = by_label.pop(row["label"], None)
         sent_ids = {row["id"] for row in plan.booths if row["id"] in existing}
         for booth in existing.values():
             if booth.pk not in sent_ids and booth.exhibitor_id:
