@@ -212,7 +212,8 @@ def _point(row: dict, what, size: dict) -> dict:
 
 def _refuse_overlaps(booths: list[dict]) -> None:
     """Sweep from left to right: each booth is compared only with those that start before it
-    ends, so a long hall of booths costs about n log n, not n²."""
+    ends, so a long hall of booths costs about n log n, not n². The editor (floor/static/floor/
+    editor.js) shows the same test while dragging, as a hint only: this one decides."""
     ordered = sorted(booths, key=lambda booth: (booth["rect"].x, booth["label"]))
     for i, booth in enumerate(ordered):
         right = booth["rect"].x + booth["rect"].width

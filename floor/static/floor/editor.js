@@ -48,6 +48,14 @@
       var t = el("text", { x: x + 0.3, y: y + 0.9, "font-size": 0.8, "font-weight": 700 }, svg);
       t.textContent = name.value;
     });
+    // Entrances and services as markers, for orientation (moved in their tables).
+    ["entrances", "services"].forEach(function (prefix) {
+      rows(prefix).forEach(function (row) {
+        var del = field(row, "DELETE"), x = num(field(row, "x")), y = num(field(row, "y"));
+        if ((del && del.checked) || isNaN(x) || isNaN(y)) return;
+        el("circle", { cx: x, cy: y, r: 0.7, fill: prefix === "entrances" ? "#067647" : "#1d4ed8", class: "marker" }, svg);
+      });
+    });
     rows("booths").forEach(function (row) {
       if (!live(row)) return;
       var g = el("g", { class: "booth", tabindex: 0, role: "button" }, svg);
@@ -74,6 +82,7 @@
     var holder = config.holders[b.label];
     g.setAttribute("aria-label", b.label + (holder ? " (" + holder + ")" : "") + ": x " + fmt(b.x) + " m, y " + fmt(b.y) + " m");
     g.setAttribute("data-label", b.label);
+    g.classList.toggle("is-taken", Boolean(holder));
   }
   function move(g, x, y) {
     var b = box(g);
