@@ -4,9 +4,12 @@ The SVG is drawn by templates (floor/includes/map_svg.html) from ``plan_data``; 
 the floor in metres, so a booth is drawn exactly where the plan puts it.
 """
 
+import hashlib
+import json
 import re
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -210,12 +213,22 @@ PAPER = {"a3": "A3", "a4": "A4"}
 
 
 def map_pdf(floor: Floor, *, paper: str = "a4", language: str = "vi") -> bytes:
-    """The printable map: the plan on one landscape page, then the list of exhibitors by booth."""
+    """The printable map: the plan on one landscape page, then the list of exhibitors by booth.
+
+    A 200-booth A3 takes WeasyPrint seconds: the PDF is kept in the cache under a fingerprint
+    of everything it shows, so the entrance's printer (or a crowd of phones) renders it once."""
     from events.services.passes import render_pdf
 
-    with translation.override(language):
-        html = render_to_string(
-            "floor/map_pdf.html",
-            {"event": floor.event, "plan": plan_data(floor), "paper": PAPER.get(paper, "A4"), "print": True},
-        )
-    return render_pdf(html)
+    event = floor.event
+    shown = [floor_json(floor), event.title, event.venue_name, event.venue_address, paper, language, "v1"]
+    key = "floor-pdf:" + hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        with translation.override(language):
+            html = render_to_string(
+                "floor/map_pdf.html",
+                {"event": event, "plan": plan_data(floor), "paper": PAPER.get(paper, "A4"), "print": True},
+            )
+        pdf = render_pdf(html)
+        cache.set(key, pdf, 24 * 3600)
+    return pdf

@@ -92,3 +92,21 @@ def test_the_api_404s_without_a_plan_and_is_in_the_schema(client, event):
     assert client.get(f"/api/v1/events/{event.pk}/floor/").status_code == 404
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/events/{event_id}/floor/" in schema["paths"]
+
+
+def test_the_printable_map_is_rendered_once_until_what_it_shows_changes(event, plan, monkeypatch):
+    from events.services import passes
+    from floor.models import Floor
+    from floor.services.drawing import map_pdf
+
+    renders = []
+    real = passes.render_pdf
+    monkeypatch.setattr(passes, "render_pdf", lambda html: renders.append(1) or real(html))
+    floor = Floor.objects.with_plan().get(event=event)
+    first = map_pdf(floor, paper="a4")
+    assert map_pdf(Floor.objects.with_plan().get(event=event), paper="a4") == first
+    assert len(renders) == 1
+    plan[1].publisher.name = "NXB Kim Đồng (mới)"
+    plan[1].publisher.save()
+    map_pdf(Floor.objects.with_plan().get(event=event), paper="a4")
+    assert len(renders) == 2
