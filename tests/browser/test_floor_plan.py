@@ -76,6 +76,24 @@ def test_a_visitor_opens_a_booth_on_the_map_and_zooms(live_server, phone, event)
     phone.get_by_role("button", name="Phóng to").click()
     assert phone.locator('g.is-highlighted[data-label="A8"] rect').bounding_box()["width"] > smaller["width"]
 
+    # Pan: by dragging the map, and with the arrow keys once the map has the focus.
+    def view_x():
+        return float(phone.locator("#floor-svg").get_attribute("viewBox").split()[0])
+
+    before = view_x()
+    frame_box = phone.locator(".floor-map__frame").bounding_box()
+    middle = (frame_box["x"] + frame_box["width"] / 2, frame_box["y"] + frame_box["height"] / 2)
+    phone.mouse.move(*middle)
+    phone.mouse.down()
+    phone.mouse.move(middle[0] + 60, middle[1], steps=6)
+    phone.mouse.up()
+    assert view_x() < before  # dragged to the right: the map shows more of the left
+    phone.locator(".floor-map__frame").focus()
+    dragged = view_x()
+    phone.keyboard.press("ArrowRight")
+    assert view_x() > dragged
+    assert "?booth=A8" in phone.url  # a drag over a booth is not a click on its link
+
     assert phone.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0
     assert phone.errors == [] and csp_violations(phone) == []
     assert axe_violations(phone) == []
