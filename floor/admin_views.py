@@ -172,6 +172,7 @@ class ChooseBoothsView(OrganisersOnly, WagtailAdminTemplateMixin, TemplateView):
                     _("%(name)s is approved, at booths %(booths)s.")
                     % {"name": result.publisher.name, "booths": result.exhibitor.booths or "—"},
                 )
+                return redirect("exhibitor_applications:inspect", self.application.pk)
             else:
                 exhibitor = holders.choose_booths(exhibitor=self.exhibitor, labels=labels)
                 messages.success(

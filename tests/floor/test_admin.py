@@ -85,7 +85,10 @@ def test_an_application_is_approved_with_booths_ticked_on_the_plan(admin_client,
     assert 'value="A8"' not in page and 'value="A1"' in page
     assert "floor-map__zone is-preferred" in page
 
-    admin_client.post(f"/admin/floor_plans/applications/{application.pk}/", {"booth": ["A1", "A2"]})
+    response = admin_client.post(
+        f"/admin/floor_plans/applications/{application.pk}/", {"booth": ["A1", "A2"]}
+    )
+    assert response.url == f"/admin/exhibitor_applications/inspect/{application.pk}/"
     application.refresh_from_db()
     assert (application.status, application.booths) == (ApplicationStatus.APPROVED, "A1, A2")
     assert set(application.exhibitor.plan_booths.values_list("label", flat=True)) == {"A1", "A2"}
