@@ -65,6 +65,8 @@ def _assign(exhibitor, labels) -> None:
     try:
         assign_booths(exhibitor=exhibitor, booths=as_text(labels))
     except ApplicationError as error:
+        if error.code != "booth_taken":
+            raise  # e.g. too many booths for one exhibitor: its own message says so
         raise FloorError("booth_taken", **_taken(error)) from error
 
 

@@ -42,3 +42,16 @@ def test_an_exhibitor_moves_to_other_booths(event):
     exhibitor.refresh_from_db()
     assert exhibitor.booths == "A2"
     assert list(exhibitor.plan_booths.values_list("label", flat=True)) == ["A2"]
+
+
+def test_more_booths_than_an_exhibitors_record_holds_is_refused_with_that_reason(event):
+    from publishers.services.applications import ApplicationError
+
+    booths = [{"label": f"A{n}", "x": n * 3, "y": 0, "width": 3, "height": 3} for n in range(1, 20)]
+    small_plan(event, width=60, zones=[], booths=booths)
+    exhibitor = ExhibitorFactory(event=event, booths="A1")
+    with pytest.raises(ApplicationError) as refused:
+        holders.choose_booths(exhibitor=exhibitor, labels=[f"A{n}" for n in range(1, 20)])
+    assert refused.value.code == "invalid_booths"
+    exhibitor.refresh_from_db()
+    assert exhibitor.booths == "A1"
