@@ -97,3 +97,30 @@ def test_a_visitor_opens_a_booth_on_the_map_and_zooms(live_server, phone, event)
     assert phone.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0
     assert phone.errors == [] and csp_violations(phone) == []
     assert axe_violations(phone) == []
+
+
+def test_a_visitor_pinches_the_map_to_zoom(live_server, phone, event):
+    small_plan(event)
+    phone.goto(live_server.url + f"/events/{event.pk}/map/")
+    frame = phone.locator(".floor-map__frame")
+    frame.scroll_into_view_if_needed()
+    box = frame.bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    touch = phone.context.new_cdp_session(phone)
+
+    def fingers(kind, points):
+        touch.send(
+            "Input.dispatchTouchEvent",
+            {"type": kind, "touchPoints": [{"x": x, "y": y, "id": n} for n, (x, y) in enumerate(points)]},
+        )
+
+    def width_shown():
+        return float(phone.locator("#floor-svg").get_attribute("viewBox").split()[2])
+
+    assert width_shown() == 30
+    fingers("touchStart", [(cx - 20, cy), (cx + 20, cy)])
+    for spread in range(30, 100, 10):
+        fingers("touchMove", [(cx - spread, cy), (cx + spread, cy)])
+    fingers("touchEnd", [])
+    assert width_shown() < 15  # two fingers moved apart: the map is zoomed in
+    assert phone.errors == []
