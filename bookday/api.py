@@ -11,6 +11,7 @@ from bookday.api_errors import not_found
 from events.api import router as events_router
 from events.api_checkin import router as checkin_router
 from figures.api import router as stats_router
+from floor.api import router as floor_router
 from publishers.api import router as catalogue_router
 
 __all__ = ["api", "not_found"]
@@ -28,3 +29,4 @@ api.add_router("/events/", events_router)
 api.add_router("/", checkin_router)
 api.add_router("/", stats_router)
 api.add_router("/", catalogue_router)
+api.add_router("/", floor_router)

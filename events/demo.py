@@ -368,3 +368,13 @@ def seed_gate_activity(event: EventPage) -> int:
         )
         people += count
     return scans
+
+
+def seed_last_year() -> tuple[int, int]:
+    """Registrations and scans added to last year's fair. It keeps its visitors past its retention
+    period, so that an organiser can try `purge_personal_data --dry-run` on it (the demo never
+    purges by itself)."""
+    last_year = EventPage.objects.live().past().order_by("-end_date").first()
+    if last_year is None:
+        return 0, 0
+    return seed_registrations(last_year), seed_gate_activity(last_year)

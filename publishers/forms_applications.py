@@ -78,6 +78,12 @@ class ApplicationForm(forms.Form):
     booth_size = forms.ChoiceField(
         label=gettext_lazy("Requested booth size"), choices=BoothSize.choices, widget=forms.RadioSelect
     )
+    preferred_zone = forms.CharField(
+        label=gettext_lazy("Preferred zone (optional)"),
+        max_length=80,
+        required=False,
+        help_text=gettext_lazy("For example: Sách thiếu nhi. The organisers place you there if they can."),
+    )
     expected_titles = forms.IntegerField(
         label=gettext_lazy("Expected number of titles"),
         min_value=0,

@@ -124,6 +124,8 @@ class ExhibitorApplication(models.Model):
     logo = models.ImageField(_("logo"), upload_to="publishers/applications/", blank=True)
     description = models.TextField(_("description"), max_length=2000, blank=True)
     booth_size = models.CharField(_("requested booth size"), max_length=12, choices=BoothSize.choices)
+    # Free text: the applicant names a zone of the floor plan (floor.Zone) as the form suggests.
+    preferred_zone = models.CharField(_("preferred zone"), max_length=80, blank=True, default="")
     expected_titles = models.PositiveIntegerField(_("expected number of titles"))
     expected_copies = models.PositiveIntegerField(_("expected number of copies"))
     consent_at = models.DateTimeField(_("consent given at"))

@@ -167,6 +167,7 @@ UPWARD_EXCEPTIONS = {
     # The demo command seeds every app.
     ("home.management.commands.seed_demo", "events.demo"),
     ("home.management.commands.seed_demo", "publishers.demo"),
+    ("home.management.commands.seed_demo", "floor.demo"),
 }
 
 

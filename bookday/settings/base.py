@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "publishers",
     "figures",
     "privacy",
+    "floor",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",

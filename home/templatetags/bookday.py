@@ -1,6 +1,7 @@
 """Template helpers: Vietnamese money and numbers, JSON-LD, language links, the site menu."""
 
 import json
+import re
 from decimal import Decimal
 
 from django import template
@@ -85,3 +86,14 @@ def site_menu(context):
     if site is None:
         return []
     return site.root_page.get_children().live().in_menu().specific()
+
+
+_BOOTH_IN_TEXT = re.compile(r"\b([A-Z]{1,3}[-.]?\d{1,4})\b")
+
+
+@register.filter
+def booth_in(text) -> str:
+    """The first booth number in a text ("A12, A13" -> "A12", "Gian B-03" -> "B-03"), or "":
+    what a "see it on the floor plan" link asks the map to highlight (?booth=)."""
+    match = _BOOTH_IN_TEXT.search(str(text or "").upper())
+    return match[1] if match else ""

@@ -52,6 +52,7 @@ FIELDS = [
     "website",
     "description",
     "booth_size",
+    "preferred_zone",
     "expected_titles",
     "expected_copies",
 ]
@@ -131,6 +132,7 @@ def _clean(data: dict) -> dict:
     clean["email"] = clean["email"].lower()
     clean["website"] = clean["website"] or ""
     clean["description"] = clean["description"] or ""
+    clean["preferred_zone"] = (clean["preferred_zone"] or "")[:80]
     if clean["kind"] not in OrganisationType.values:
         raise ApplicationError("invalid", field="kind")
     if clean["booth_size"] not in BoothSize.values:

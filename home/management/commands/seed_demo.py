@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from events.demo import seed_events, seed_gate_activity, seed_registrations
-from events.models import EventPage
+from events.demo import seed_events, seed_gate_activity, seed_last_year, seed_registrations
+from floor.demo import seed_floor
 from home.demo import DEMO_PASSWORD, seed_site, seed_users
 from publishers.demo import seed_publishers
 
@@ -29,14 +29,11 @@ class Command(BaseCommand):
             event = seed_events(home)
             registrations = seed_registrations(event)
             scans = seed_gate_activity(event)
-            # Last year's fair keeps its visitors, past its retention period, so that an organiser
-            # can try `purge_personal_data --dry-run` on it (the demo never purges by itself).
-            last_year = EventPage.objects.live().past().order_by("-end_date").first()
-            if last_year:
-                registrations += seed_registrations(last_year)
-                scans += seed_gate_activity(last_year)
+            last_registrations, last_scans = seed_last_year()
+            registrations, scans = registrations + last_registrations, scans + last_scans
             logins = seed_users()
             publishers = seed_publishers(event)
+            booths = seed_floor(event)
         self.stdout.write(self.style.SUCCESS(f"Demo Book Day ready: {event.title}"))
         if registrations:
             self.stdout.write(f"  {registrations} registrations added")
@@ -45,6 +42,8 @@ class Command(BaseCommand):
         if publishers.titles or publishers.listings:
             added = f"{publishers.titles:,} titles and {publishers.listings:,} stock listings"
             self.stdout.write(f"  {added} added")
+        if booths:
+            self.stdout.write(f"  a floor plan with {booths} booths")
         self.stdout.write(f"  Site:  {settings.BASE_URL}/")
         self.stdout.write(f"  Admin: {settings.BASE_URL}/admin/")
         for username, role in logins + publishers.logins:
