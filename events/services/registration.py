@@ -218,12 +218,9 @@ def register(
                 "consent_version": CURRENT_CONSENT_VERSION,
                 "created_at": now,
                 "confirmed_at": now if status == RegistrationStatus.CONFIRMED else None,
-                # Never past the day's closing: a pass confirmed after that would admit no one.
-                "held_until": (
-                    min(now + dt.timedelta(minutes=event.hold_minutes), event.closes_on(visit_date))
-                    if status == RegistrationStatus.PENDING
-                    else None
-                ),
+                "held_until": _held_until(event, visit_date, now)
+                if status == RegistrationStatus.PENDING
+                else None,
                 "cancelled_at": None,
                 "email_sent_at": None,
                 "email_attempts": 0,
@@ -325,8 +322,15 @@ def capacity_changed(*, event: EventPage, now: dt.datetime | None = None) -> lis
     return promoted
 
 
+def _held_until(event: EventPage, date: dt.date, now: dt.datetime) -> dt.datetime:
+    """When a group's hold ends: never past the day's closing (a pass confirmed after that
+    would admit no one)."""
+    return min(now + dt.timedelta(minutes=event.hold_minutes), event.closes_on(date))
+
+
 def _promote(day: EventDay, now: dt.datetime) -> list[Registration]:
-    """Within the caller's transaction and lock: confirm waiting registrations in order.
+    """Within the caller's transaction and lock: confirm waiting registrations in order (a large
+    public group is held for its email confirmation instead, as when it registers).
 
     A group too large for the places left is passed over for smaller ones behind it, so places
     do not stay empty; it keeps its position for the next cancellation. Places held for a group
@@ -339,9 +343,17 @@ def _promote(day: EventDay, now: dt.datetime) -> list[Registration]:
             break
         if waiting.party_size > free:
             continue
-        waiting.status = RegistrationStatus.CONFIRMED
-        waiting.confirmed_at = now
-        waiting.save(update_fields=["status", "confirmed_at"])
+        if waiting.source != RegistrationSource.ADMIN and day.event.needs_email_confirmation(
+            waiting.party_size
+        ):
+            # A large group from the public confirms its address before it gets its places, also
+            # when its turn comes: a made-up group on the waiting list only holds them for a while.
+            waiting.status = RegistrationStatus.PENDING
+            waiting.held_until = _held_until(day.event, day.date, now)
+        else:
+            waiting.status = RegistrationStatus.CONFIRMED
+            waiting.confirmed_at = now
+        waiting.save(update_fields=["status", "confirmed_at", "held_until"])
         free -= waiting.party_size
         promoted.append(waiting)
         _send_later(waiting)

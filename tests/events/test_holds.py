@@ -206,6 +206,38 @@ def test_cancelling_a_hold_gives_its_places_to_the_waiting_list(fair):
     assert cancel(registration=held) == [waiting]
 
 
+def test_a_large_group_promoted_from_the_waiting_list_confirms_its_address_first(
+    fair, clock, django_capture_on_commit_callbacks
+):
+    # A made-up group on the waiting list must not take real places when its turn comes: it is
+    # held, like a group registering, and the next in line gets them if nobody confirms.
+    taken = imported(fair, 50, "family@example.vn")
+    imported(fair, 9, "ban-be@example.vn")
+    made_up = school(fair, email="truong-ma@example.vn", party_size=20)
+    real = register_visitor(fair, party_size=2, email="that@example.vn").registration
+    assert (made_up.status, real.status) == (RegistrationStatus.WAITING, RegistrationStatus.WAITING)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert cancel(registration=taken) == [made_up, real]
+    made_up.refresh_from_db()
+    assert made_up.status == RegistrationStatus.PENDING
+    assert at(made_up.held_until, NOON)
+    assert made_up.entry_pass.url not in " ".join(m.body for m in mail.outbox)
+    assert confirm_link(next(m for m in mail.outbox if m.to == ["truong-ma@example.vn"]))
+
+    fits_later = register_visitor(
+        fair, party_size=40, email="lop-9@example.vn", organisation="Lớp 9"
+    ).registration
+    assert fits_later.status == RegistrationStatus.WAITING  # 20 held + 2 + 40 > 60
+    later(clock, dt.time(12, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        release_expired_holds()
+    made_up.refresh_from_db()
+    fits_later.refresh_from_db()
+    assert made_up.status == RegistrationStatus.EXPIRED
+    assert fits_later.status == RegistrationStatus.PENDING  # its turn, and it too confirms first
+
+
 # --- releasing -------------------------------------------------------------------------------
 
 

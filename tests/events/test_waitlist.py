@@ -137,6 +137,7 @@ def edit_form(page: EventPage, **changes) -> dict:
         "organisation_required_above": page.organisation_required_above,
         "confirm_groups_above": page.confirm_groups_above,
         "hold_minutes": page.hold_minutes,
+        "retention_days": page.retention_days,
         "programme": inline_formset([]),
         "body": streamfield([]),
         "comments": inline_formset([]),

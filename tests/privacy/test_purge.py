@@ -9,11 +9,13 @@ from django.db import connection
 from django.utils import timezone
 
 from events.models import CheckIn, Registration
+from figures.report import headline_sentence, tables
+from figures.stats import event_figures
 from privacy.services.retention import purge
 from publishers.enums import ApplicationStatus
 from publishers.models import Exhibitor, ExhibitorApplication, Publisher, StockImport
-from tests.events.stats_data import build_known_event
 from tests.factories import register_visitor
+from tests.figures.stats_data import build_known_event
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +23,7 @@ pytestmark = pytest.mark.django_db
 def figures_and_report(event, now):
     """Everything the figures page, the API and the PDF report show of ``event``.
 
-    The only place these tests read the figures (figures.stats and report, which may
-    move to their own app): what must stay identical after a purge."""
-    from figures.report import headline_sentence, tables
-    from figures.stats import event_figures
-
+    The only place these tests read the figures: what must stay identical after a purge."""
     figures = event_figures(event, now=now)
     report = [(t.slug, t.cells) for t in tables(figures)]
     return figures.as_dict(), report, headline_sentence(figures)
