@@ -18,7 +18,8 @@ from floor.admin_forms import FloorForm, formsets, rows
 from floor.models import Floor
 from floor.services import holders
 from floor.services.drawing import plan_data
-from floor.services.plan import FloorError, save_plan
+from floor.services.errors import FloorError
+from floor.services.plan import save_plan
 from publishers.enums import ApplicationStatus
 from publishers.models import Exhibitor, ExhibitorApplication
 from publishers.services.applications import ApplicationError

@@ -7,7 +7,8 @@ from django.utils.translation import get_language
 from events.views import live_event
 from floor.models import Floor
 from floor.services.drawing import PAPER, map_pdf, plan_data
-from floor.services.plan import FloorError, booth_label
+from floor.services.errors import FloorError
+from floor.services.plan import booth_label
 
 
 def _asked_booth(request) -> str:

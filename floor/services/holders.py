@@ -13,8 +13,9 @@ import re
 
 from django.db import transaction
 
+from events.models import EventPage
 from floor.models import Booth, Floor, natural_key
-from floor.services.plan import FloorError, lock_event
+from floor.services.errors import FloorError
 from publishers.models import Exhibitor
 from publishers.services.applications import ApplicationError, approve_application, assign_booths
 
@@ -116,3 +117,8 @@ def approve_with_booths(*, application, labels, by=None):
         lock_event(application.event)
         chosen = check_free(application.event, labels)
         return approve_application(application=application, booths=as_text(chosen), by=by)
+
+
+def lock_event(event: EventPage) -> None:
+    """The lock the applications service takes to hand out booths (one decision at a time)."""
+    EventPage.objects.select_for_update(of=("self",)).filter(pk=event.pk).values_list("pk").first()

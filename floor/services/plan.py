@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import EventPage, Gate
 from floor.enums import ServiceKind
-from floor.models import Booth, Entrance, Floor, ServicePoint, Zone
+from floor.models import Booth, Entrance, Floor, ServicePoint, Zone, natural_key
+from floor.services import holders
+from floor.services.errors import FloorError
 from publishers.services.applications import ApplicationError, normalize_booths
 
 # Bounds that keep a request cheap whatever it sends: a hall of a square kilometre holds any fair.
@@ -27,41 +29,6 @@ MAX_ZONES = 60
 MAX_POINTS = 100  # entrances, and services
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 CENT = Decimal("0.01")
-
-
-class FloorError(Exception):
-    """A refusal with a stable machine ``code`` and a translated message."""
-
-    messages = {
-        "invalid_number": _("%(what)s: %(field)s must be a number of metres, for example 2.5."),
-        "floor_size": _("The floor's width and depth must be more than 0 and at most 1000 m."),
-        "too_many": _("A plan holds at most %(limit)s %(what)s."),
-        "invalid_label": _(
-            "Booth label “%(label)s”: use letters, digits, dots and dashes, at most 10 characters "
-            "(for example A12 or B-03)."
-        ),
-        "duplicate_label": _("Booth label %(label)s is used twice: each booth needs its own label."),
-        "negative_size": _("%(what)s: the width and depth must be more than 0 m."),
-        "outside": _("%(what)s falls outside the floor (%(width)s × %(height)s m)."),
-        "overlap": _("Booths %(first)s and %(second)s overlap."),
-        "unknown_zone": _("Booth %(label)s: there is no zone named “%(zone)s” on this plan."),
-        "zone_name": _("Every zone needs a name, used once."),
-        "zone_colour": _("Zone %(zone)s: write the colour as #rrggbb, for example #dbeafe."),
-        "unknown_gate": _("An entrance must be one of this event's gates."),
-        "unknown_service": _("Choose the kind of every service."),
-        "unknown_booth": _("There is no booth %(label)s on this event's plan."),
-        "booth_taken": _("Booth %(label)s is already assigned to %(exhibitor)s."),
-        "no_plan": _("This event has no floor plan yet."),
-    }
-
-    def __init__(self, code: str, **params):
-        self.code = code
-        self.params = params
-        super().__init__(code)
-
-    @property
-    def message(self) -> str:
-        return str(self.messages[self.code]) % {k: str(v) for k, v in self.params.items()}
 
 
 @dataclass
@@ -95,9 +62,9 @@ def _metres(value, *, what, name) -> Decimal:
     try:
         number = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise FloorError("invalid_number", what=what, field=name) from None
+        raise FloorError("invalid_number", what=what, name=name) from None
     if not number.is_finite() or abs(number) > 100 * MAX_SIDE:
-        raise FloorError("invalid_number", what=what, field=name)
+        raise FloorError("invalid_number", what=what, name=name)
     return number.quantize(CENT)
 
 
@@ -226,14 +193,7 @@ def _refuse_overlaps(booths: list[dict]) -> None:
 
 
 def natural(label: str):
-    from floor.models import natural_key
-
     return natural_key(label)
-
-
-def lock_event(event: EventPage) -> None:
-    """The lock the applications service takes to hand out booths (one decision at a time)."""
-    EventPage.objects.select_for_update(of=("self",)).filter(pk=event.pk).values_list("pk").first()
 
 
 def save_plan(
@@ -247,8 +207,6 @@ def save_plan(
     when its label changes, the exhibitor's booth numbers change with it. A booth held by an
     exhibitor is not removed (``booth_taken``): free it first.
     """
-    from floor.services import holders
-
     plan = check_plan(
         event=event,
         width=width,
@@ -259,7 +217,7 @@ def save_plan(
         services=services,
     )
     with transaction.atomic():
-        lock_event(event)
+        holders.lock_event(event)
         floor, _created = Floor.objects.get_or_create(
             event=event, defaults={"width": plan.width, "height": plan.height}
         )

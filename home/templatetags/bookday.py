@@ -28,14 +28,6 @@ def vnd(value):
 
 
 @register.filter
-def phone(value):
-    """ "+84912345678" as people write it: "0912 345 678"."""
-    from events.validators import display_vn_mobile
-
-    return display_vn_mobile(str(value or ""))
-
-
-@register.filter
 def grouped(value):
     """1500000 -> "1.500.000" with the active language's thousand separator.
 

@@ -3,7 +3,7 @@
 import pytest
 
 from floor.services import holders
-from floor.services.plan import FloorError
+from floor.services.errors import FloorError
 from publishers.enums import ApplicationStatus
 from tests.floor.plan_helpers import small_plan
 from tests.publishers.portal_factories import ApplicationFactory, ExhibitorFactory

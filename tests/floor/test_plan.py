@@ -3,7 +3,8 @@
 import pytest
 
 from floor.models import Booth, Floor
-from floor.services.plan import FloorError, save_plan
+from floor.services.errors import FloorError
+from floor.services.plan import save_plan
 from tests.floor.plan_helpers import booth, small_plan
 from tests.publishers.portal_factories import ExhibitorFactory
 
