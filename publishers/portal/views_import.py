@@ -20,10 +20,9 @@ from openpyxl import load_workbook
 from bookday.exports import safe_text
 from home.templatetags.bookday import vnd
 from publishers.enums import ImportAction, ImportStatus, Language
-from publishers.models import StockImport
+from publishers.models import IMPORT_IN_PROGRESS, StockImport
 from publishers.portal.access import own_exhibitor, publisher_required
 from publishers.portal.forms import ImportForm
-from publishers.models import IMPORT_IN_PROGRESS
 from publishers.services.import_queue import receive_import, settle_if_stale
 from publishers.services.importing import (
     ImportRefused,

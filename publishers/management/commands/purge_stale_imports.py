@@ -19,6 +19,6 @@ class Command(BaseCommand):
         purged = purge_stale_imports(dry_run=dry_run)
         prefix = "Would be: " if dry_run else ""
         self.stdout.write(
-            f"{prefix}{purged.interrupted} interrupted import(s) failed, {purged.expired} preview(s) expired, "
-            f"{purged.files} file(s) deleted."
+            f"{prefix}{purged.interrupted} interrupted import(s) failed, "
+            f"{purged.expired} preview(s) expired, {purged.files} file(s) deleted."
         )
