@@ -58,6 +58,7 @@ def receive_import(*, exhibitor: Exhibitor, upload, filename: str, user=None) ->
     if refused is not None:
         raise refused
     _enqueue(stock_import)
+    stock_import.refresh_from_db()  # read already, with the immediate backend
     return stock_import
 
 
