@@ -9,6 +9,7 @@ import pytest
 from publishers.enums import ImportStatus
 from publishers.models import StockImport, StockListing
 from publishers.services.importing import ImportRefused, parse_import
+from tests.browser.conftest import axe_violations
 from tests.browser.test_publisher_portal import exhibitor, sign_in, spreadsheet  # noqa: F401
 from tests.publishers import attack_files
 
@@ -23,6 +24,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def desk(browser):
     """A desk browser with JavaScript off: the progress page must reload itself without it."""
     context = browser.new_context(viewport=DESK, locale="vi-VN", java_script_enabled=False)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desk_js(browser):
+    context = browser.new_context(viewport=DESK, locale="vi-VN")
     page = context.new_page()
     yield page
     context.close()
@@ -80,7 +89,8 @@ def test_a_publisher_uploads_waits_for_the_worker_and_confirms(live_server, desk
     shot(desk, "import-4-stock")
 
 
-def test_an_attack_file_comes_back_refused_with_the_reason(live_server, desk, event, exhibitor):  # noqa: F811
+def test_an_attack_file_comes_back_refused_with_the_reason(live_server, desk_js, event, exhibitor):  # noqa: F811
+    desk = desk_js  # JavaScript on: the accessibility checker runs in the page
     base = live_server.url
     sign_in(desk, base)
 
@@ -95,3 +105,4 @@ def test_an_attack_file_comes_back_refused_with_the_reason(live_server, desk, ev
     assert desk.locator("#confirm-import").count() == 0
     fits(desk)
     shot(desk, "import-5-refused")
+    assert axe_violations(desk) == []
