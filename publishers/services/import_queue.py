@@ -10,8 +10,10 @@ Guarantees:
 - An import in the worker's hands with no progress for STOCK_IMPORT_STALE_SECONDS (its worker
   was killed, the queue lost it) is settled as FAILED (``interrupted``) by whoever looks first:
   the progress page, the next upload, ``purge_stale_imports``. It never stays "being read".
-- ``purge_stale_imports`` deletes every stored file older than STOCK_IMPORT_KEEP_HOURS; a preview
-  not confirmed by then becomes EXPIRED (and its judged rows are dropped).
+- An uploaded file lives only until the worker has read it (importing.parse_import deletes it,
+  whatever the outcome). ``purge_stale_imports`` expires the previews not confirmed within
+  STOCK_IMPORT_KEEP_HOURS (their judged rows dropped) and deletes any file still stored that
+  old (the command's imports, imports staged before files were deleted once read).
 """
 
 from __future__ import annotations
@@ -114,8 +116,7 @@ class Purged:
 
 def purge_stale_imports(*, now: dt.datetime | None = None, dry_run: bool = False) -> Purged:
     """Settle stale imports, expire previews older than STOCK_IMPORT_KEEP_HOURS and delete every
-    stored file that old (applied imports keep theirs until then only when rows were refused,
-    for the refused rows' spreadsheet). ``dry_run`` counts and changes nothing."""
+    file still stored that old. ``dry_run`` counts and changes nothing."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(hours=settings.STOCK_IMPORT_KEEP_HOURS)
     expiring = StockImport.objects.unconfirmed_since(cutoff)

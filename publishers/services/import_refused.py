@@ -71,8 +71,7 @@ class ImportRefused(Exception):
             "takes. Wait a few minutes, then upload again."
         ),
         "expired": _(
-            "This check is more than %(hours)s hours old and its file has been deleted. Upload the "
-            "file again to import it."
+            "This check is more than %(hours)s hours old and has expired. Upload the file again to import it."
         ),
         "interrupted": _(
             "Reading this file was interrupted (the server was restarted or very busy). Nothing "

@@ -51,7 +51,7 @@ from publishers.services.import_rows import (
     row_to_json,
 )
 from publishers.services.spreadsheet import ImportRefused, Sheet, read_sheet
-from publishers.services.stock_export import export_stock_xlsx, refused_rows_xlsx
+from publishers.services.stock_export import cell_to_json, export_stock_xlsx, refused_rows_xlsx
 from publishers.storage import private_storage
 from publishers.validators import format_isbn
 
@@ -127,7 +127,8 @@ def parse_import(*, stock_import_id: int) -> StockImport | None:
     the refusal's code in ``report["refused"]`` and the file deleted (nothing needs it). Progress
     (rows read of about how many) is written every thousand rows, which also keeps the import
     from being taken for stale. Runs at most once per import: a second run, or one that finds
-    the import given up as stale meanwhile, writes nothing and returns None.
+    the import given up as stale meanwhile, writes nothing and returns None. Once previewed,
+    the file is deleted: the preview holds all that confirming and the refused rows need.
     """
     now = timezone.now()
     claimed = StockImport.objects.filter(pk=stock_import_id, status=ImportStatus.QUEUED).update(
@@ -161,6 +162,7 @@ def parse_import(*, stock_import_id: int) -> StockImport | None:
             stock_import=stock_import, refusal=ImportRefused("parse_failed"), only_from=ImportStatus.PARSING
         )
     report = _report(_sheet_meta(sheet), plan, stock_import.original_filename)
+    report["refused_cells"] = _refused_cells(sheet, report)
     done = parsing.update(
         status=ImportStatus.PREVIEWED,
         staged_rows=staged,
@@ -171,6 +173,9 @@ def parse_import(*, stock_import_id: int) -> StockImport | None:
     )
     if not done:
         return None
+    # Everything the import needs is in the preview now (the judged rows, the refused rows' own
+    # cells): the uploaded file is not kept a moment longer.
+    delete_file(stock_import=stock_import)
     stock_import.refresh_from_db()
     return stock_import
 
@@ -244,8 +249,7 @@ def apply_import(*, stock_import: StockImport) -> StockImport:
 
     The rows judged when the file was read are planned again against the titles as they are
     now (so the applied report may differ from the preview if the stock changed meanwhile); the
-    file is not read again. Once applied, the judged rows are dropped, and the file too unless
-    the preview refused rows (their spreadsheet can still be downloaded until the file expires).
+    file is not read again. Once applied, the judged rows are dropped.
     Raises ImportRefused: ``already_applied`` (a second click), ``expired`` (not confirmed in
     time), ``nothing_to_apply`` (every row refused, or the file was never read),
     ``apply_failed`` (an unexpected error; the import is marked failed and may be applied again).
@@ -272,11 +276,14 @@ def apply_import(*, stock_import: StockImport) -> StockImport:
             if not plan.good_rows:
                 raise ImportRefused("nothing_to_apply")
             _write(plan)
-            keep_file = any(entry["action"] == ImportAction.REFUSED for entry in plan.entries)
             locked.status = ImportStatus.APPLIED
             locked.applied_at = timezone.now()
             locked.staged_rows = []
-            _set_report(locked, _report(locked.report, plan, locked.original_filename))
+            report = _report(locked.report, plan, locked.original_filename)
+            # The refused rows' spreadsheet stays available; a row refused only now (the titles
+            # changed since the preview) is listed on the page but has no cells to give back.
+            report["refused_cells"] = locked.report.get("refused_cells")
+            _set_report(locked, report)
             locked.save()
     except ImportRefused:
         raise
@@ -286,8 +293,7 @@ def apply_import(*, stock_import: StockImport) -> StockImport:
             status=ImportStatus.FAILED
         )
         raise ImportRefused("apply_failed") from error
-    if not keep_file:
-        delete_file(stock_import=locked)
+    delete_file(stock_import=locked)  # imports staged before the file was deleted once read
     return locked
 
 
@@ -655,6 +661,24 @@ def _report(meta: dict, plan: Plan, filename: str) -> dict:
         "new_categories": sorted(plan.new_categories.values()),
         "counts": counts,
         "rows": plan.entries,
+    }
+
+
+def _refused_cells(sheet: Sheet, report: dict) -> dict:
+    """The refused rows as the file has them (its read columns, in its order, under its headers):
+    what the refused rows' spreadsheet gives back to fix, without keeping the file."""
+    refused = {entry["row"] for entry in report["rows"] if entry["action"] == ImportAction.REFUSED}
+    columns = sorted(sheet.columns.items(), key=lambda item: item[1])  # (field, index), file order
+    return {
+        "sheet": sheet.name,
+        "columns": [[name, sheet.headers[name]] for name, _index in columns],
+        "rows": {
+            str(number): [
+                cell_to_json(values[index] if index < len(values) else None) for _name, index in columns
+            ]
+            for number, values in sheet.rows
+            if number in refused
+        },
     }
 
 

@@ -65,7 +65,9 @@ def test_the_upload_only_stores_the_file_and_the_worker_reads_it(queue_only, exh
     assert parsed.status == ImportStatus.PREVIEWED
     assert (parsed.rows_total, parsed.created_count, parsed.refused_count) == (2, 1, 1)
     assert (parsed.progress_done, parsed.progress_total) == (2, 2)
-    assert len(parsed.staged_rows) == 2 and stored(parsed)
+    # Read: the uploaded file is deleted at once, the preview holds what is needed.
+    assert len(parsed.staged_rows) == 2 and not parsed.file
+    assert not private_storage().exists(received.file.name)
     assert not Title.objects.exists()
     # A second run of the same job (a queue's retry) does nothing.
     assert parse_import(stock_import_id=received.pk) is None
@@ -217,12 +219,19 @@ def test_a_category_survives_the_stored_rows(exhibitor):
     assert Title.objects.get().category.name == "Thiếu nhi"
 
 
-def test_an_applied_import_without_refused_rows_keeps_no_file(exhibitor):
-    staged = upload(exhibitor, xlsx([book(1)]))
-    name = staged.file.name
-    apply_import(stock_import=staged)
-    assert not private_storage().exists(name)
-    assert not StockImport.objects.get().file
+def test_the_refused_rows_come_back_without_the_file_before_and_after_confirming(queue_only, exhibitor):
+    from openpyxl import load_workbook
+
+    from publishers.services.importing import refused_rows_xlsx
+
+    received = upload(exhibitor, xlsx([book(1), book(2, **{"Số lượng": "nhiều"})]))
+    parsed = parse_import(stock_import_id=received.pk)
+    assert not private_storage().exists(received.file.name)
+
+    for stock_import in (parsed, apply_import(stock_import=parsed)):
+        rows = list(load_workbook(io.BytesIO(refused_rows_xlsx(stock_import=stock_import))).active.values)
+        assert rows[1][:2] == (book(2)[0], "Đường về nhà tập 2") and rows[1][8] == "nhiều"
+        assert len(rows) == 2
 
 
 # --- files never confirmed are deleted ------------------------------------------------------------
@@ -232,37 +241,38 @@ def later(hours):
     return timezone.now() + dt.timedelta(hours=hours)
 
 
-def test_a_preview_not_confirmed_in_a_day_expires_and_its_file_is_deleted(exhibitor):
+def test_a_preview_not_confirmed_in_a_day_expires(exhibitor):
     staged = upload(exhibitor, xlsx([book(1)]))
-    name = staged.file.name
 
     assert purge_stale_imports(now=later(23)).expired == 0
-    assert private_storage().exists(name)
 
     purged = purge_stale_imports(now=later(25))
 
-    assert (purged.expired, purged.files) == (1, 1)
-    assert not private_storage().exists(name)
+    assert purged.expired == 1
     staged.refresh_from_db()
-    assert staged.status == ImportStatus.EXPIRED and not staged.file and staged.staged_rows == []
+    assert staged.status == ImportStatus.EXPIRED and staged.staged_rows == []
     with pytest.raises(ImportRefused) as caught:
         apply_import(stock_import=staged)
     assert caught.value.code == "expired" and "24" in caught.value.message
     assert not StockListing.objects.exists()
 
 
-def test_an_applied_import_with_refused_rows_keeps_its_file_for_a_day_only(exhibitor):
-    staged = upload(exhibitor, xlsx([book(1), book(2, **{"Tên sách": None})]))
-    name = staged.file.name
-    applied = apply_import(stock_import=staged)
-    assert private_storage().exists(name)  # for the refused rows' spreadsheet
+def test_a_file_still_stored_after_a_day_is_deleted(exhibitor):
+    """The command's imports keep their file (and imports staged before files were deleted once
+    read): the purge deletes it after a day."""
+    from publishers.services.importing import import_file
 
-    purged = purge_stale_imports(now=later(25))
+    import_file(exhibitor=exhibitor, path_or_file=io.BytesIO(xlsx([book(1)])), filename="kho.xlsx")
+    record = StockImport.objects.get()
+    name = record.file.name
+    assert private_storage().exists(name)
 
-    assert (purged.expired, purged.files) == (0, 1)
+    assert purge_stale_imports(now=later(23)).files == 0
+    assert purge_stale_imports(now=later(25)).files == 1
+
     assert not private_storage().exists(name)
-    applied.refresh_from_db()
-    assert applied.status == ImportStatus.APPLIED
+    record.refresh_from_db()
+    assert record.status == ImportStatus.APPLIED and not record.file
 
 
 def test_the_command_dry_run_changes_nothing(exhibitor, clock, capsys):
@@ -271,14 +281,14 @@ def test_the_command_dry_run_changes_nothing(exhibitor, clock, capsys):
 
     call_command("purge_stale_imports", "--dry-run")
 
-    assert "1 preview(s) expired, 1 file(s) deleted" in capsys.readouterr().out
+    assert "1 preview(s) expired" in capsys.readouterr().out
     staged.refresh_from_db()
-    assert staged.status == ImportStatus.PREVIEWED and private_storage().exists(staged.file.name)
+    assert staged.status == ImportStatus.PREVIEWED and staged.staged_rows
 
     call_command("purge_stale_imports")
 
     staged.refresh_from_db()
-    assert staged.status == ImportStatus.EXPIRED and not staged.file
+    assert staged.status == ImportStatus.EXPIRED and not staged.staged_rows
 
 
 def test_the_worker_purges_after_each_upload(exhibitor, clock):
@@ -286,4 +296,4 @@ def test_the_worker_purges_after_each_upload(exhibitor, clock):
     clock.tick(dt.timedelta(hours=25))
     upload(exhibitor, xlsx([book(2)]))  # the immediate backend runs the task, purge included
     old.refresh_from_db()
-    assert old.status == ImportStatus.EXPIRED and not old.file
+    assert old.status == ImportStatus.EXPIRED
