@@ -2,8 +2,9 @@
 
 A realistic XLSX (a title line above the headers, Vietnamese headers and titles, valid 978-604
 ISBNs, a few refused rows) is built with openpyxl. On a fresh site, in one `manage.py shell`:
-the portal's preview (`stage_import`: read and check, no writes) and apply (`apply_import`:
-read again, check again, write every title and listing in one transaction) for a new
+the portal's preview (`stage_import`: read and check, no writes; the task worker's part) and
+apply (`apply_import`: plan the stored rows again against the titles, without reading the
+file, and write every title and listing in one transaction) for a new
 exhibitor, then the same file again (every row unchanged) and a file with every number of
 copies changed (every listing updated), each with its number of SQL queries. Then
 `manage.py import_stock` imports the file for another exhibitor, timed from process start to
@@ -34,8 +35,9 @@ INTRO = f"""\
 Importing a stock spreadsheet of {ROWS:,} rows (`publishers.services.importing`). The file is an
 XLSX as publishers keep it: a title line above Vietnamese headers, nine columns, valid 978-604
 ISBNs, {REFUSED} rows with a wrong check digit. In one process: the portal's preview
-(`stage_import`: read and check everything, write nothing but the preview) and apply
-(`apply_import`: read and check again, then write all titles and listings in one transaction)
+(`stage_import`: read and check everything, write nothing but the preview; the task worker's
+part) and apply (`apply_import`: plan the rows stored with the preview again, without reading
+the file, then write all titles and listings in one transaction)
 for a new exhibitor; the same file again (every row unchanged); then a file with every number of
 copies changed (every listing updated). Then `manage.py import_stock` imports the file for
 another exhibitor, timed from process start to exit (Django start-up included). Queries are

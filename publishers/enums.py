@@ -32,9 +32,13 @@ class Language(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    # QUEUED and PARSING: the task worker has the file; the rest are settled.
+    QUEUED = "queued", _("Waiting to be read")
+    PARSING = "parsing", _("Being read")
     PREVIEWED = "previewed", _("Waiting for confirmation")
     APPLIED = "applied", _("Applied")
     FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired: not confirmed in time")
 
 
 class ImportAction(models.TextChoices):

@@ -3,6 +3,7 @@
 Writes happen only in publishers.services; views, the API, the admin and commands call them.
 """
 
+import datetime as dt
 import re
 
 from django.conf import settings
@@ -435,6 +436,32 @@ class StockImportQuerySet(models.QuerySet):
     def for_publisher(self, publisher: Publisher):
         return self.filter(exhibitor__publisher=publisher)
 
+    def in_progress(self):
+        """Handed to the task worker and not settled yet (queued or being read)."""
+        return self.filter(status__in=IMPORT_IN_PROGRESS)
+
+    def stale(self, now):
+        """In progress with no sign of life for STOCK_IMPORT_STALE_SECONDS: its worker was
+        killed, or the queue lost it. The worker's progress refreshes ``heartbeat_at``."""
+        return self.in_progress().filter(
+            Q(heartbeat_at__lt=_stale_cutoff(now)) | Q(heartbeat_at__isnull=True)
+        )
+
+    def running(self, now):
+        """In progress and alive: what makes an exhibitor's next upload wait."""
+        return self.in_progress().filter(heartbeat_at__gte=_stale_cutoff(now))
+
+    def unconfirmed_since(self, cutoff):
+        """Previews nobody confirmed since ``cutoff``: their files are deleted, they expire."""
+        return self.filter(status=ImportStatus.PREVIEWED, created_at__lt=cutoff)
+
+
+IMPORT_IN_PROGRESS = (ImportStatus.QUEUED, ImportStatus.PARSING)
+
+
+def _stale_cutoff(now):
+    return now - dt.timedelta(seconds=settings.STOCK_IMPORT_STALE_SECONDS)
+
 
 class StockImport(models.Model):
     """One uploaded stock spreadsheet: its preview, then what applying it did.
@@ -471,6 +498,14 @@ class StockImport(models.Model):
     refused_count = models.PositiveIntegerField(_("refused rows"), default=0)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    # The worker's progress while reading: rows read of about how many (an estimate until the end),
+    # and when it last said so; an import in progress with an old heartbeat is given up.
+    progress_done = models.PositiveIntegerField(_("rows read"), default=0)
+    progress_total = models.PositiveIntegerField(_("rows to read"), default=0)
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
+    # Every row as judged when the file was read (importing.row_to_json): confirming plans and
+    # writes from these, so the file is never parsed again in a request. Cleared once applied.
+    staged_rows = models.JSONField(_("rows read"), default=list, blank=True)
 
     objects = StockImportQuerySet.as_manager()
 

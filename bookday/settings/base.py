@@ -255,6 +255,14 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_
 # Spreadsheet import from the publisher portal; bigger files go through `manage.py import_stock`.
 STOCK_IMPORT_MAX_BYTES = env.int("STOCK_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 STOCK_IMPORT_MAX_ROWS = env.int("STOCK_IMPORT_MAX_ROWS", default=20_000)
+# Uploads are read by the task worker. A publisher may upload this many files per window (seconds),
+# one at a time per event; a file in the worker's hands with no progress for STALE seconds (its
+# worker was killed) is given up as failed; a preview not confirmed within KEEP_HOURS expires and
+# its file is deleted, as is any stored file once that old (`purge_stale_imports`).
+STOCK_IMPORT_UPLOADS_PER_WINDOW = env.int("STOCK_IMPORT_UPLOADS_PER_WINDOW", default=10)
+STOCK_IMPORT_UPLOAD_WINDOW = env.int("STOCK_IMPORT_UPLOAD_WINDOW", default=600)
+STOCK_IMPORT_STALE_SECONDS = env.int("STOCK_IMPORT_STALE_SECONDS", default=300)
+STOCK_IMPORT_KEEP_HOURS = env.int("STOCK_IMPORT_KEEP_HOURS", default=24)
 
 # --- Accounts ---------------------------------------------------------------------------
 LOGIN_URL = "wagtailadmin_login"

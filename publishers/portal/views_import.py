@@ -1,7 +1,7 @@
-"""Portal: spreadsheet import (upload, preview, confirm) and export of the stock.
+"""Portal: spreadsheet import (upload, progress, preview, confirm) and export of the stock.
 
-The import service does the work; these views only tie each preview to the publisher's own
-exhibitor, so another publisher's import id answers 404.
+The import service does the work (the task worker reads the file); these views only tie each
+import to the publisher's own exhibitor, so another publisher's import id answers 404.
 """
 
 import csv
@@ -20,18 +20,19 @@ from openpyxl import load_workbook
 from bookday.exports import safe_text
 from home.templatetags.bookday import vnd
 from publishers.enums import ImportAction, ImportStatus, Language
-from publishers.models import StockImport
+from publishers.models import IMPORT_IN_PROGRESS, StockImport
 from publishers.portal.access import own_exhibitor, publisher_required
 from publishers.portal.forms import ImportForm
+from publishers.services.import_queue import receive_import, settle_if_stale
 from publishers.services.importing import (
     ImportRefused,
     apply_import,
     export_stock_xlsx,
     refused_rows_xlsx,
-    stage_import,
 )
 
 PREVIEW_ROWS = 500  # refused rows are always all shown; the others up to this many
+PROGRESS_REFRESH_SECONDS = 2
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The report's field names as the preview names them ("old → new").
@@ -98,7 +99,7 @@ def upload(request, event_id: int):
         if form.is_valid():
             upload_file = form.cleaned_data["file"]
             try:
-                stock_import = stage_import(
+                stock_import = receive_import(
                     exhibitor=exhibitor, upload=upload_file, filename=upload_file.name, user=request.user
                 )
             except ImportRefused as error:
@@ -122,14 +123,42 @@ def upload(request, event_id: int):
     )
 
 
+def _refusal_message(report: dict) -> str:
+    """Why a file was refused, in the reader's language (imports refused before the code and
+    params were kept have the message only)."""
+    refused = report.get("refused")
+    if not refused:
+        return ""
+    if refused.get("code") in ImportRefused.messages and "params" in refused:
+        return ImportRefused(refused["code"], **refused["params"]).message
+    return refused.get("message", "")
+
+
 @publisher_required
 @require_http_methods(["GET", "POST"])
 def preview(request, event_id: int, pk: int):
-    """GET shows what the file will do; POST (the Confirm button) applies it."""
+    """While the worker reads the file, its progress (the page reloads itself); then what the file
+    will do, or why it was refused. POST (the Confirm button) applies it."""
     exhibitor = own_exhibitor(request, event_id)
     stock_import = get_object_or_404(
-        StockImport.objects.for_publisher(request.publisher).filter(exhibitor=exhibitor), pk=pk
+        StockImport.objects.for_publisher(request.publisher).filter(exhibitor=exhibitor).defer("staged_rows"),
+        pk=pk,
     )
+    stock_import = settle_if_stale(stock_import=stock_import)
+    if stock_import.status in IMPORT_IN_PROGRESS:
+        return render(
+            request,
+            "publishers/portal/import_progress.html",
+            _context(
+                request,
+                exhibitor,
+                stock_import=stock_import,
+                refresh_seconds=PROGRESS_REFRESH_SECONDS,
+                percent=min(99, 100 * stock_import.progress_done // stock_import.progress_total)
+                if stock_import.progress_total
+                else 0,
+            ),
+        )
     error = None
     if request.method == "POST":
         try:
@@ -179,6 +208,8 @@ def preview(request, event_id: int, pk: int):
             unchanged_count=len(unchanged),
             unchanged_hidden=max(0, len(unchanged) - PREVIEW_ROWS),
             can_apply=stock_import.status == ImportStatus.PREVIEWED and len(accepted) > 0,
+            refusal=_refusal_message(stock_import.report),
+            expired_hours=settings.STOCK_IMPORT_KEEP_HOURS,
             warnings=warnings,
             ignored_columns=stock_import.report.get("ignored_columns", []),
             error=error,

@@ -64,6 +64,22 @@ class ImportRefused(ServiceError):
         "nothing_to_apply": _("Every row of this file was refused: there is nothing to apply."),
         "apply_failed": _("The import failed and nothing was changed. Please try again."),
         "not_found": _("This import does not exist."),
+        "busy": _(
+            "Your previous file for this event is still being read. Wait until its check is "
+            "ready, then upload the next one."
+        ),
+        "throttled": _(
+            "You have uploaded %(limit)s files in the last %(minutes)s minutes, the most the portal "
+            "takes. Wait a few minutes, then upload again."
+        ),
+        "expired": _(
+            "This check is more than %(hours)s hours old and has expired. Upload the file again to import it."
+        ),
+        "interrupted": _(
+            "Reading this file was interrupted (the server was restarted or very busy). Nothing "
+            "was changed. Please upload it again."
+        ),
+        "parse_failed": _("The file could not be read just now and nothing was changed. Please try again."),
     }
 
 

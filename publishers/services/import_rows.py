@@ -133,6 +133,33 @@ class Row:
         return self.values.get("sku", "")
 
 
+def row_to_json(row: Row) -> dict:
+    """A judged row as stored with a preview (StockImport.staged_rows): plain JSON values."""
+    return {
+        "n": row.number,
+        "v": {name: list(value) if isinstance(value, tuple) else value for name, value in row.values.items()},
+        "i": row.raw_isbn,
+        "t": row.raw_title,
+        "e": [[code, params] for code, params in row.errors],
+        "r": list(row.refusal) if row.refusal else None,
+    }
+
+
+def row_from_json(data: dict) -> Row:
+    """The Row that row_to_json stored, as judge_rows made it (a category is a (slug, name) pair)."""
+    values = {
+        name: tuple(value) if name == "category" and value else value for name, value in data["v"].items()
+    }
+    return Row(
+        data["n"],
+        values=values,
+        raw_isbn=data["i"],
+        raw_title=data["t"],
+        refusal=tuple(data["r"]) if data["r"] else None,
+        errors=[(code, params) for code, params in data["e"]],
+    )
+
+
 def judge_rows(sheet: Sheet) -> list[Row]:
     """Every data row of the sheet, cleaned or refused; duplicates within the file refused in the
     later row, naming the earlier one; rows in merged cells refused."""

@@ -1,8 +1,12 @@
 """Spreadsheet import of an exhibitor's stock: preview, then apply; and the command's one-shot import.
 
 Guarantees:
-- ``stage_import`` reads and checks the whole file and writes nothing but the StockImport
-  (the file, kept where no URL serves it, and the preview report).
+- An upload is stored by ``queue_record`` (the request: the file, kept where no URL serves it,
+  and a QUEUED StockImport) and read by ``parse_import`` (the task worker: the bounded reader,
+  the preview report and the judged rows), which writes nothing else; ``stage_import`` does
+  both in one go. import_queue.py holds the request's rules (throttle, one at a time, stale and
+  expired imports).
+- Confirming (``apply_import``) never reads the file again: it plans from the judged rows.
 - ``apply_import`` and ``import_file`` apply every good row in one transaction or nothing;
   a StockImport is applied at most once (its row is locked, so a double click cannot apply
   it twice); the publisher's row is locked too, so two imports of one publisher's titles run
@@ -38,16 +42,28 @@ from django.utils import timezone
 from publishers.enums import ImportAction, ImportStatus
 from publishers.models import Category, Exhibitor, Publisher, StockImport, StockListing, Title
 from publishers.services.bulk import bulk_insert, bulk_update
-from publishers.services.import_rows import Row, RowRefused, judge_rows, reason_text
+from publishers.services.import_rows import (
+    Row,
+    RowRefused,
+    judge_rows,
+    reason_text,
+    row_from_json,
+    row_to_json,
+)
 from publishers.services.spreadsheet import ImportRefused, Sheet, read_sheet
-from publishers.services.stock_export import export_stock_xlsx, refused_rows_xlsx
+from publishers.services.stock_export import cell_to_json, export_stock_xlsx, refused_rows_xlsx
+from publishers.storage import private_storage
 from publishers.validators import format_isbn
 
 __all__ = [
     "ImportRefused",
     "apply_import",
+    "delete_file",
     "export_stock_xlsx",
+    "fail_import",
     "import_file",
+    "parse_import",
+    "queue_record",
     "reason_text",
     "refused_rows_xlsx",
     "stage_import",
@@ -79,47 +95,164 @@ ProgressCallback = Callable[[str, int, int], None]
 # --- services -------------------------------------------------------------------------------
 
 
-def stage_import(*, exhibitor: Exhibitor, upload, filename: str, user=None) -> StockImport:
-    """Read and check an uploaded spreadsheet; store it with its preview. Changes no title or stock.
+def queue_record(*, exhibitor: Exhibitor, upload, filename: str, user=None) -> StockImport:
+    """Store an upload for the worker: the file (where no URL serves it) and a QUEUED StockImport.
 
-    ``upload`` is an uploaded file (or bytes). Raises ImportRefused for a file that cannot be
-    used at all: over STOCK_IMPORT_MAX_BYTES, over STOCK_IMPORT_MAX_ROWS data rows, empty,
-    not a spreadsheet, not UTF-8, without a recognisable header row. The refused attempt is
-    recorded as a failed StockImport (without the file).
+    Reads nothing of the file but its size. Raises ImportRefused ``too_large`` for a file over
+    STOCK_IMPORT_MAX_BYTES, recorded as a failed StockImport without the file.
     """
     try:
         data = _read_upload(upload, settings.STOCK_IMPORT_MAX_BYTES)
-        sheet = read_sheet(data, max_rows=settings.STOCK_IMPORT_MAX_ROWS)
     except ImportRefused as refusal:
-        StockImport.objects.create(
-            exhibitor=exhibitor,
-            uploaded_by=user,
-            original_filename=_short(filename),
-            status=ImportStatus.FAILED,
-            report={"filename": filename, "refused": {"code": refusal.code, "message": refusal.message}},
-        )
+        _record_refusal(exhibitor=exhibitor, user=user, filename=filename, refusal=refusal)
         raise
-    plan = _plan(exhibitor, judge_rows(sheet))
     stock_import = StockImport(
         exhibitor=exhibitor,
         uploaded_by=user,
         original_filename=_short(filename),
-        status=ImportStatus.PREVIEWED,
+        status=ImportStatus.QUEUED,
+        heartbeat_at=timezone.now(),
+        report={"filename": filename},
     )
-    _set_report(stock_import, _report(sheet, plan, filename))
-    _store(stock_import, data, sheet)
+    _store(stock_import, data, _extension(filename))
     stock_import.save()
     return stock_import
+
+
+def parse_import(*, stock_import_id: int) -> StockImport | None:
+    """The worker's half of an upload: read a QUEUED import's file with the bounded reader and
+    write its preview. Changes no title or stock.
+
+    QUEUED -> PARSING -> PREVIEWED (report, counts and the judged rows stored), or FAILED with
+    the refusal's code in ``report["refused"]`` and the file deleted (nothing needs it). Progress
+    (rows read of about how many) is written every thousand rows, which also keeps the import
+    from being taken for stale. Runs at most once per import: a second run, or one that finds
+    the import given up as stale meanwhile, writes nothing and returns None. Once previewed,
+    the file is deleted: the preview holds all that confirming and the refused rows need.
+    """
+    now = timezone.now()
+    claimed = StockImport.objects.filter(pk=stock_import_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.PARSING, heartbeat_at=now, progress_done=0, progress_total=0
+    )
+    if not claimed:
+        return None
+    stock_import = StockImport.objects.select_related("exhibitor").get(pk=stock_import_id)
+    parsing = StockImport.objects.filter(pk=stock_import_id, status=ImportStatus.PARSING)
+
+    def progress(done: int, total: int) -> None:
+        if not parsing.update(progress_done=done, progress_total=total, heartbeat_at=timezone.now()):
+            raise _GivenUp
+
+    try:
+        with stock_import.file.open("rb") as stored:
+            data = stored.read()
+        sheet = read_sheet(data, max_rows=settings.STOCK_IMPORT_MAX_ROWS, progress=progress)
+        rows = judge_rows(sheet)
+        # Stored as judged, before planning: confirming plans again against the titles as they
+        # are then, and planning may refuse a row (a SKU taken) for reasons of the moment.
+        staged = [row_to_json(row) for row in rows]
+        plan = _plan(stock_import.exhibitor, rows)
+    except _GivenUp:
+        return None
+    except ImportRefused as refusal:
+        return fail_import(stock_import=stock_import, refusal=refusal, only_from=ImportStatus.PARSING)
+    except Exception:
+        log.exception("Reading stock import %s failed", stock_import_id)
+        return fail_import(
+            stock_import=stock_import, refusal=ImportRefused("parse_failed"), only_from=ImportStatus.PARSING
+        )
+    report = _report(_sheet_meta(sheet), plan, stock_import.original_filename)
+    report["refused_cells"] = _refused_cells(sheet, report)
+    done = parsing.update(
+        status=ImportStatus.PREVIEWED,
+        staged_rows=staged,
+        progress_done=len(rows),
+        progress_total=len(rows),
+        heartbeat_at=timezone.now(),
+        **_report_fields(report),
+    )
+    if not done:
+        return None
+    # Everything the import needs is in the preview now (the judged rows, the refused rows' own
+    # cells): the uploaded file is not kept a moment longer.
+    delete_file(stock_import=stock_import)
+    stock_import.refresh_from_db()
+    return stock_import
+
+
+def fail_import(*, stock_import: StockImport, refusal: ImportRefused, only_from) -> StockImport | None:
+    """Settle an import that cannot be previewed: FAILED, the refusal kept (code and params, the
+    message is rendered in the reader's language), the file deleted. Only from the status
+    ``only_from`` (a status or a tuple of them), so a worker and a stale check never both settle
+    it; None when it was no longer in that status."""
+    statuses = only_from if isinstance(only_from, tuple) else (only_from,)
+    report = {
+        "filename": stock_import.original_filename,
+        "refused": {"code": refusal.code, "params": refusal.params, "message": refusal.message},
+    }
+    if not StockImport.objects.filter(pk=stock_import.pk, status__in=statuses).update(
+        status=ImportStatus.FAILED, report=report, staged_rows=[]
+    ):
+        return None
+    delete_file(stock_import=stock_import)
+    stock_import.refresh_from_db()
+    return stock_import
+
+
+def delete_file(*, stock_import: StockImport) -> bool:
+    """Delete the import's stored file, if it has one; True if there was one."""
+    name = StockImport.objects.filter(pk=stock_import.pk).values_list("file", flat=True).first()
+    if not name:
+        return False
+    private_storage().delete(name)
+    StockImport.objects.filter(pk=stock_import.pk).update(file="")
+    stock_import.file = ""
+    return True
+
+
+def stage_import(*, exhibitor: Exhibitor, upload, filename: str, user=None) -> StockImport:
+    """Store and read an upload in one go, in this process (the command's tests and the benchmark):
+    the same records and checks as an upload parsed by the worker, without the throttle.
+
+    Raises ImportRefused for a file that cannot be used at all: over STOCK_IMPORT_MAX_BYTES,
+    over STOCK_IMPORT_MAX_ROWS data rows, empty, not a spreadsheet, not UTF-8, without a
+    recognisable header row. The refused attempt is recorded as a failed StockImport (without
+    the file).
+    """
+    stock_import = queue_record(exhibitor=exhibitor, upload=upload, filename=filename, user=user)
+    parsed = parse_import(stock_import_id=stock_import.pk)
+    if parsed.status == ImportStatus.FAILED:
+        refused = parsed.report["refused"]
+        raise ImportRefused(refused["code"], **refused["params"])
+    return parsed
+
+
+class _GivenUp(Exception):
+    """The import was settled by someone else (given up as stale) while this worker read it."""
+
+
+def _record_refusal(*, exhibitor, user, filename, refusal: ImportRefused) -> StockImport:
+    return StockImport.objects.create(
+        exhibitor=exhibitor,
+        uploaded_by=user,
+        original_filename=_short(filename),
+        status=ImportStatus.FAILED,
+        report={
+            "filename": filename,
+            "refused": {"code": refusal.code, "params": refusal.params, "message": refusal.message},
+        },
+    )
 
 
 def apply_import(*, stock_import: StockImport) -> StockImport:
     """Apply a previewed import: every good row, in one transaction, or nothing.
 
-    The stored file is read and checked again against the titles as they are now, so the
-    applied report may differ from the preview if the stock changed meanwhile. Raises
-    ImportRefused: ``already_applied`` (a second click), ``nothing_to_apply`` (every row
-    refused, or no file), ``apply_failed`` (an unexpected error; the import is marked failed
-    and may be applied again).
+    The rows judged when the file was read are planned again against the titles as they are
+    now (so the applied report may differ from the preview if the stock changed meanwhile); the
+    file is not read again. Once applied, the judged rows are dropped.
+    Raises ImportRefused: ``already_applied`` (a second click), ``expired`` (not confirmed in
+    time), ``nothing_to_apply`` (every row refused, or the file was never read),
+    ``apply_failed`` (an unexpected error; the import is marked failed and may be applied again).
     """
     try:
         with transaction.atomic():
@@ -134,20 +267,23 @@ def apply_import(*, stock_import: StockImport) -> StockImport:
                 raise ImportRefused("not_found")
             if locked.status == ImportStatus.APPLIED:
                 raise ImportRefused("already_applied")
-            if not locked.file:
+            if locked.status == ImportStatus.EXPIRED:
+                raise ImportRefused("expired", hours=settings.STOCK_IMPORT_KEEP_HOURS)
+            if not locked.staged_rows:
                 raise ImportRefused("nothing_to_apply")
             _lock_publisher(locked.exhibitor)
-            with locked.file.open("rb") as stored:
-                data = stored.read()
-            # No row limit here: the file passed it when it was staged.
-            sheet = read_sheet(data)
-            plan = _plan(locked.exhibitor, judge_rows(sheet))
+            plan = _plan(locked.exhibitor, [row_from_json(row) for row in locked.staged_rows])
             if not plan.good_rows:
                 raise ImportRefused("nothing_to_apply")
             _write(plan)
             locked.status = ImportStatus.APPLIED
             locked.applied_at = timezone.now()
-            _set_report(locked, _report(sheet, plan, locked.original_filename))
+            locked.staged_rows = []
+            report = _report(locked.report, plan, locked.original_filename)
+            # The refused rows' spreadsheet stays available; a row refused only now (the titles
+            # changed since the preview) is listed on the page but has no cells to give back.
+            report["refused_cells"] = locked.report.get("refused_cells")
+            _set_report(locked, report)
             locked.save()
     except ImportRefused:
         raise
@@ -157,6 +293,7 @@ def apply_import(*, stock_import: StockImport) -> StockImport:
             status=ImportStatus.FAILED
         )
         raise ImportRefused("apply_failed") from error
+    delete_file(stock_import=locked)  # imports staged before the file was deleted once read
     return locked
 
 
@@ -187,7 +324,7 @@ def import_file(
     with transaction.atomic():
         _lock_publisher(exhibitor)
         plan = _plan(exhibitor, rows)
-        report = _report(sheet, plan, filename)
+        report = _report(_sheet_meta(sheet), plan, filename)
         if dry_run or not plan.good_rows:
             return report
         _write(plan, progress)
@@ -199,7 +336,7 @@ def import_file(
             applied_at=timezone.now(),
         )
         _set_report(record, report)
-        _store(record, data, sheet)
+        _store(record, data, sheet.kind)
         record.save()
     return report
 
@@ -223,10 +360,17 @@ def _read_upload(upload, limit: int) -> bytes:
     return data
 
 
-def _store(stock_import: StockImport, data: bytes, sheet: Sheet) -> None:
+def _store(stock_import: StockImport, data: bytes, extension: str) -> None:
     # A random name: the publisher's own file name is kept apart, for display only.
-    name = f"{stock_import.exhibitor.publisher_id}/{uuid.uuid4().hex}.{sheet.kind}"
+    name = f"{stock_import.exhibitor.publisher_id}/{uuid.uuid4().hex}.{extension}"
     stock_import.file.save(name, ContentFile(data), save=False)
+
+
+def _extension(filename: str) -> str:
+    """The stored file's extension: the upload's when it is one the reader takes. The reader
+    tells the kind from the content, never from this."""
+    extension = Path(str(filename or "")).suffix.lower().lstrip(".")
+    return extension if extension in ("xlsx", "xls", "ods", "csv") else "bin"
 
 
 def _short(filename: str) -> str:
@@ -496,28 +640,60 @@ def _write(plan: Plan, progress: ProgressCallback | None = None) -> None:
 # --- the report -------------------------------------------------------------------------------
 
 
-def _report(sheet: Sheet, plan: Plan, filename: str) -> dict:
-    counts = {"rows": len(plan.entries), **{action.value: 0 for action in ImportAction}}
-    for entry in plan.entries:
-        counts[entry["action"]] += 1
+def _sheet_meta(sheet: Sheet) -> dict:
+    """What the report keeps of the sheet (and confirming reuses, without the file)."""
     return {
-        "filename": filename,
         "kind": sheet.kind,
         "sheet": sheet.name,
         "header_row": sheet.header_row,
         "columns": sheet.headers,
         "ignored_columns": sheet.ignored,
+    }
+
+
+def _report(meta: dict, plan: Plan, filename: str) -> dict:
+    counts = {"rows": len(plan.entries), **{action.value: 0 for action in ImportAction}}
+    for entry in plan.entries:
+        counts[entry["action"]] += 1
+    return {
+        "filename": filename,
+        **{key: meta.get(key) for key in ("kind", "sheet", "header_row", "columns", "ignored_columns")},
         "new_categories": sorted(plan.new_categories.values()),
         "counts": counts,
         "rows": plan.entries,
     }
 
 
-def _set_report(stock_import: StockImport, report: dict) -> None:
+def _refused_cells(sheet: Sheet, report: dict) -> dict:
+    """The refused rows as the file has them (its read columns, in its order, under its headers):
+    what the refused rows' spreadsheet gives back to fix, without keeping the file."""
+    refused = {entry["row"] for entry in report["rows"] if entry["action"] == ImportAction.REFUSED}
+    columns = sorted(sheet.columns.items(), key=lambda item: item[1])  # (field, index), file order
+    return {
+        "sheet": sheet.name,
+        "columns": [[name, sheet.headers[name]] for name, _index in columns],
+        "rows": {
+            str(number): [
+                cell_to_json(values[index] if index < len(values) else None) for _name, index in columns
+            ]
+            for number, values in sheet.rows
+            if number in refused
+        },
+    }
+
+
+def _report_fields(report: dict) -> dict:
     counts = report["counts"]
-    stock_import.report = report
-    stock_import.rows_total = counts["rows"]
-    stock_import.created_count = counts[ImportAction.CREATE]
-    stock_import.updated_count = counts[ImportAction.UPDATE]
-    stock_import.unchanged_count = counts[ImportAction.UNCHANGED]
-    stock_import.refused_count = counts[ImportAction.REFUSED]
+    return {
+        "report": report,
+        "rows_total": counts["rows"],
+        "created_count": counts[ImportAction.CREATE],
+        "updated_count": counts[ImportAction.UPDATE],
+        "unchanged_count": counts[ImportAction.UNCHANGED],
+        "refused_count": counts[ImportAction.REFUSED],
+    }
+
+
+def _set_report(stock_import: StockImport, report: dict) -> None:
+    for name, value in _report_fields(report).items():
+        setattr(stock_import, name, value)

@@ -5,6 +5,7 @@ Importing the exported file again changes nothing: every row comes back as uncha
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.utils.translation import gettext as _
@@ -48,6 +49,24 @@ def export_stock_xlsx(*, exhibitor: Exhibitor) -> bytes:
     return out.getvalue()
 
 
+def cell_to_json(value):
+    """A cell as read from a spreadsheet, as JSON (dates and times tagged, to come back as such)."""
+    for kind in (dt.datetime, dt.date, dt.time):
+        if isinstance(value, kind):
+            return {"t": kind.__name__, "v": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)
+
+
+def cell_from_json(value):
+    if isinstance(value, dict):
+        return getattr(dt, value["t"]).fromisoformat(value["v"])
+    return value
+
+
 def _letter(index: int) -> str:
     return get_column_letter(index + 1)
 
@@ -85,37 +104,54 @@ def _value(listing: StockListing, name: str):
 def refused_rows_xlsx(*, stock_import: StockImport) -> bytes | None:
     """The rows an import refused, to fix and upload again: the file's own columns under its own
     headers, in its order, and a last column with every error of the row. None when the import
-    kept no file or refused no row.
+    refused no row (or kept none of their cells).
 
-    The errors are the preview's (the report), so the file says what the publisher saw.
+    The errors are the preview's (the report), so the file says what the publisher saw; the
+    cells are those the worker kept with the preview (``report["refused_cells"]``), so the
+    uploaded file is never read again. Imports staged before that read their stored file.
     """
     errors = {
         row["row"]: row.get("errors") or [{"reason": row.get("reason", "")}]
         for row in stock_import.report.get("rows", [])
         if row.get("action") == "refused"
     }
-    if not errors or not stock_import.file:
+    kept = stock_import.report.get("refused_cells")
+    if not errors or not (kept or stock_import.file):
         return None
-    with stock_import.file.open("rb") as stored:
-        sheet = read_sheet(stored.read())
-    columns = sorted(sheet.columns.items(), key=lambda item: item[1])  # (field, index), file order
+    if kept:
+        sheet_name, headers = kept["sheet"], [header for _name, header in kept["columns"]]
+        names = [name for name, _header in kept["columns"]]
+        rows = [
+            (int(number), [cell_from_json(value) for value in cells])
+            for number, cells in kept["rows"].items()
+        ]
+    else:
+        with stock_import.file.open("rb") as stored:
+            sheet = read_sheet(stored.read())
+        columns = sorted(sheet.columns.items(), key=lambda item: item[1])  # (field, index), file order
+        sheet_name, names = sheet.name, [name for name, _index in columns]
+        headers = [sheet.headers[name] for name in names]
+        rows = [
+            (number, [values[index] if index < len(values) else None for _name, index in columns])
+            for number, values in sheet.rows
+        ]
     workbook = Workbook(write_only=True)
-    out_sheet = workbook.create_sheet(sheet.name or "Sách")
-    for position, (name, _index) in enumerate(columns):
+    out_sheet = workbook.create_sheet(sheet_name or "Sách")
+    for position, name in enumerate(names):
         out_sheet.column_dimensions[_letter(position)].width = WIDTHS.get(name, 12)
-    out_sheet.column_dimensions[_letter(len(columns))].width = 60
+    out_sheet.column_dimensions[_letter(len(names))].width = 60
     out_sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header = []
-    for text in [sheet.headers[name] for name, _index in columns] + [_("Errors")]:
+    for text in [*headers, _("Errors")]:
         cell = WriteOnlyCell(out_sheet, value=text)
         cell.font = bold
         header.append(cell)
     out_sheet.append(header)
-    for number, values in sheet.rows:
+    for number, values in sorted(rows):
         if number not in errors:
             continue
-        cells = [_cell(out_sheet, values[index] if index < len(values) else None) for _name, index in columns]
+        cells = [_cell(out_sheet, value) for value in values]
         reasons = "\n".join(error["reason"] for error in errors[number])
         out_sheet.append([*cells, _cell(out_sheet, reasons)])
     out = io.BytesIO()

@@ -72,3 +72,45 @@ def test_two_imports_of_one_publisher_at_once_create_no_duplicates(event):
 
     assert sorted(outcomes) == [0, 50]  # the second waited for the first, then found every title
     assert Title.objects.count() == 50
+
+
+def test_two_uploads_at_once_for_one_exhibitor_queue_one(event, settings):
+    """One parse per exhibitor at a time: decided under the exhibitor's row lock, so two uploads
+    arriving together cannot both pass the check."""
+    import time
+    from unittest import mock
+
+    from publishers.models import StockImport
+    from publishers.services import import_queue
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # a real queue
+    exhibitor = ImportExhibitorFactory(event=event)
+    barrier = threading.Barrier(2)
+    outcomes = []
+    real_record = import_queue.queue_record
+
+    def slow_record(**kwargs):
+        time.sleep(0.5)  # both requests past the check before either stores, without the lock
+        return real_record(**kwargs)
+
+    def upload(n):
+        try:
+            barrier.wait()
+            import_queue.receive_import(
+                exhibitor=exhibitor, upload=io.BytesIO(xlsx([book(n)])), filename=f"{n}.xlsx"
+            )
+            outcomes.append("queued")
+        except ImportRefused as refusal:
+            outcomes.append(refusal.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=upload, args=(n,)) for n in (1, 2)]
+    with mock.patch.object(import_queue, "queue_record", side_effect=slow_record):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert sorted(outcomes) == ["busy", "queued"]
+    assert StockImport.objects.count() == 1

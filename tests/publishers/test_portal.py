@@ -9,6 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from publishers.enums import ApplicationStatus, ImportStatus
 from publishers.models import Publisher, StockImport, StockListing, Title
+from publishers.services.importing import ImportRefused
 from tests.publishers.portal_factories import (
     ApplicationFactory,
     ExhibitorFactory,
@@ -368,19 +369,20 @@ def test_import_preview_then_confirm(client_a, member, event):
     assert StockListing.objects.count() == 2
 
 
-def test_a_file_that_is_not_a_spreadsheet_is_refused_on_the_form(client_a, event):
+def test_a_file_that_is_not_a_spreadsheet_ends_refused_on_its_page(client_a, event):
     upload = io.BytesIO(b"%PDF-1.4 not a spreadsheet\x00\x01")
     upload.name = "sach.xlsx"
     response = client_a.post(reverse("publisher_import", args=[event.pk]), {"file": upload})
-    assert response.status_code == 400
-    (message,) = response.context["form"].errors["file"]
-    assert not StockListing.objects.exists()
-    # The refused attempt is listed, and its page says why and offers no Confirm button.
+    # The worker reads the file (here at once, the immediate backend); the page says why.
     failed = StockImport.objects.get()
-    assert failed.status == ImportStatus.FAILED
-    response = client_a.get(reverse("publisher_import_preview", args=[event.pk, failed.pk]))
-    assert message in response.content.decode().replace("&quot;", '"').replace("&#x27;", "'")
-    assert 'id="confirm-import"' not in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("publisher_import_preview", args=[event.pk, failed.pk])
+    assert not StockListing.objects.exists()
+    assert failed.status == ImportStatus.FAILED and not failed.file
+    response = client_a.get(response["Location"])
+    html = response.content.decode().replace("&quot;", '"').replace("&#x27;", "'")
+    assert ImportRefused("not_spreadsheet").message in html
+    assert 'id="confirm-import"' not in html
 
 
 def test_export_xlsx_and_csv_hold_the_publishers_stock(client_a, member, event):
