@@ -3,7 +3,7 @@ nobody finished.
 
 Guarantees:
 - ``receive_import`` never reads a file in the request: it stores it with a QUEUED StockImport
-  and queues ``publishers.tasks.parse_stock_import``. It refuses, storing nothing, while the
+  and queues ``parse_stock_import`` (defined here, with what it runs). It refuses, storing nothing, while the
   exhibitor's previous file is still being read (``busy``: one parse per exhibitor at a time,
   decided under the exhibitor's row lock) and past STOCK_IMPORT_UPLOADS_PER_WINDOW uploads of
   the publisher in STOCK_IMPORT_UPLOAD_WINDOW seconds (``throttled``).
@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django_tasks import task
 
 from bookday import ratelimit
 from publishers.enums import ImportStatus
 from publishers.models import IMPORT_IN_PROGRESS, Exhibitor, StockImport
-from publishers.services.importing import ImportRefused, delete_file, fail_import, queue_record
+from publishers.services.importing import ImportRefused, delete_file, fail_import, parse_import, queue_record
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,6 @@ def _enqueue(stock_import: StockImport) -> None:
     After the record is committed (views run outside a transaction), so the worker finds it.
     With the immediate backend (dev, demo, tests) the file is read here, before the redirect.
     """
-    from publishers.tasks import parse_stock_import
-
     try:
         parse_stock_import.enqueue(stock_import.pk, translation.get_language() or settings.LANGUAGE_CODE)
     except Exception as error:  # the queue (e.g. Redis) is unreachable
@@ -141,3 +140,24 @@ def purge_stale_imports(*, now: dt.datetime | None = None, dry_run: bool = False
     for stock_import in old_files.exclude(status=ImportStatus.PREVIEWED):
         purged.files += delete_file(stock_import=stock_import)
     return purged
+
+
+# --- the jobs, run by the task worker --------------------------------------------------------
+
+
+@task()
+def parse_stock_import(stock_import_id: int, language: str) -> None:
+    """Read an uploaded spreadsheet and write its preview (publishers.services.importing).
+
+    Then tidy up after the others: the worker is the one process sure to run while people
+    upload, so it also settles stale imports and deletes expired files (cheap, indexed).
+    """
+    with translation.override(language):
+        parse_import(stock_import_id=stock_import_id)
+    purge_stale_imports()
+
+
+@task()
+def purge_stale_imports_task() -> None:
+    """`manage.py purge_stale_imports`, for a queue that schedules work."""
+    purge_stale_imports()

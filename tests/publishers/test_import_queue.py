@@ -112,7 +112,7 @@ def test_a_queue_that_cannot_be_reached_fails_the_import_and_deletes_its_file(qu
     folder = f"publishers/imports/{exhibitor.publisher_id}"
     before = set(private_storage().listdir(folder)[1]) if private_storage().exists(folder) else set()
     queue = mock.Mock(**{"enqueue.side_effect": ConnectionError("redis down")})
-    with mock.patch("publishers.tasks.parse_stock_import", queue):
+    with mock.patch("publishers.services.import_queue.parse_stock_import", queue):
         assert refusal(lambda: upload(exhibitor, xlsx([book(1)]))) == "parse_failed"
     failed = StockImport.objects.get()
     assert failed.status == ImportStatus.FAILED and not failed.file
