@@ -166,6 +166,13 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction pooling mode (deploy/pgbouncer/) consecutive transactions of one
+# Django connection may run on different server connections: no server-side cursors (a named
+# cursor of `.iterator()` would outlive its transaction) and no prepared statements (psycopg
+# prepares a query after 5 runs on a server-binding cursor; PgBouncer 1.18 cannot route them).
+if env.bool("DATABASE_TRANSACTION_POOLING", default=False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 # The figures' covering indexes (INCLUDE columns) are a PostgreSQL speed-up; SQLite keeps their
 # key columns, which is all the embedded default needs, so its warning about it is noise.
 SILENCED_SYSTEM_CHECKS = ["models.W040"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else []
