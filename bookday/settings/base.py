@@ -32,6 +32,12 @@ RATE_LIMIT_PER_EMAIL = env.int("RATE_LIMIT_PER_EMAIL", default=5)  # per hour
 # SECRET_KEY by each settings module unless given).
 ALTCHA_MAX_NUMBER = env.int("ALTCHA_MAX_NUMBER", default=100_000)
 ALTCHA_HMAC_KEY = env("ALTCHA_HMAC_KEY", default="")
+# django-altcha's widget names its own script's static path on every form it renders, whether the
+# template uses it or not; that package is not an installed app (our widget loads the vendored
+# build), so its default path is not collected and production's manifest storage fails the page
+# (found by `make rehearsal`: the registration form and "find my pass" answered 500). Our files.
+ALTCHA_JS_URL = "vendor/altcha/altcha.js"
+ALTCHA_JS_TRANSLATIONS_URL = "vendor/altcha/altcha.js"  # the widget's texts come from widget_strings()
 
 
 def altcha_key(secret_key: str) -> str:
