@@ -144,6 +144,7 @@ class Fair:
             ("static", self.setup["static_path"]),
             ("pass_page", None),
             ("page", "/passes/find/"),
+            ("page", f"/events/{self.event}/register/"),
         ]
         while not self.stop.is_set():
             kind, path = random.choice(pages)
