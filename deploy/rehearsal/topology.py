@@ -251,7 +251,9 @@ class Topology:
         return wait_for(lambda: healthy(port), f"app server {index + 1}")
 
     def start_worker(self) -> None:
-        self._start("worker", [sys.executable, "manage.py", "rqworker", "default", "--with-scheduler"])
+        # As deploy/systemd/bookday-worker.service starts it.
+        command = [sys.executable, "manage.py", "rqworker", "default", "--with-scheduler"]
+        self._start("worker", [*command, "--worker-class", "rq.worker.SimpleWorker", "--max-jobs", "5000"])
         time.sleep(1.5)
 
     def start_nginx(self) -> None:

@@ -175,6 +175,22 @@ def test_emails_queued_but_lost_with_the_queue_are_sent_by_the_retry_command(eve
     assert just_queued.email not in {m.to[0] for m in mail.outbox}
 
 
+def test_emails_waiting_behind_a_backlog_are_not_queued_again(event, clock, monkeypatch):
+    """A rush the worker has not caught up with is not a lost queue: queuing it again grows it."""
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    from events.management.commands import send_pending_emails
+
+    register_visitor(event, notify=False)
+    clock.tick(dt.timedelta(minutes=11))
+    monkeypatch.setattr(send_pending_emails, "waiting_jobs", lambda: 250)
+    out = io.StringIO()
+    call_command("send_pending_emails", stdout=out)
+    assert mail.outbox == [] and out.getvalue().startswith("0 email")
+
+
 def test_generate_passes_renders_every_missing_pdf(event):
     from django.core.management import call_command
 
