@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,7 +31,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import browser  # noqa: E402
 import checks  # noqa: E402
 import load  # noqa: E402
-from topology import DATABASE, HTTPS_PORT, PGBOUNCER_PORT, ROOT, Topology, healthy, psql, wait_for  # noqa: E402
+from topology import (  # noqa: E402
+    DATABASE,
+    HTTPS_PORT,
+    PGBOUNCER_PORT,
+    REDIS_DB,
+    REDIS_PORT,
+    ROOT,
+    Topology,
+    healthy,
+    psql,
+    wait_for,
+)
 
 SETUP = r"""
 import datetime as dt
@@ -85,11 +97,14 @@ class Faults:
     def __init__(self, topology: Topology, record: load.Record):
         self.topology, self.record = topology, record
         self.windows: list[tuple[str, float, float]] = []
+        self.notes: list[str] = []
+        self.current = ""
 
     def run(self, name: str) -> None:
         top = self.topology
         start = self.record.now()
         note = ""
+        self.current = name
         if name == "kill -9 app server 1":
             top.kill9("app1")
             time.sleep(2)  # the machine is down for a moment
@@ -108,22 +123,46 @@ class Faults:
             top.kill9("worker")
             time.sleep(1)
             top.start_worker()
-            note = "killed while running a job" if busy else "no job was running within 20s (killed anyway)"
+            note = "killed while running a job" if busy else "no job was running within 60s (killed anyway)"
         elif name == "pause PgBouncer":
             top.pgbouncer_admin("PAUSE")
             time.sleep(4)
             top.pgbouncer_admin("RESUME")
+        self.current = ""
         end = self.record.now()
         self.windows.append((name, start, end))
+        self.notes.append(note)
         print(f"  fault at {start:6.1f}s: {name} ({end - start:.1f}s) {note}", flush=True)
 
     def _wait_worker_busy(self) -> bool:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.topology.redis_cli("ZCARD", "rq:wip:default") not in ("", "0"):
-                return True
-            time.sleep(0.02)
+        """Until a job is running (in RQ's started registry): an email takes a fraction of a
+        second, so the registry is watched closely, on one connection."""
+        import redis
+
+        client = redis.Redis(port=REDIS_PORT, db=REDIS_DB)
+        deadline = time.monotonic() + 60
+        try:
+            while time.monotonic() < deadline:
+                if client.zcard("rq:wip:default"):
+                    return True
+                time.sleep(0.002)
+        finally:
+            client.close()
         return False
+
+
+def supervise_worker(topology: Topology, faults: Faults, stop: threading.Event, restarts: list) -> None:
+    """Restart the worker when it exits on its own, as systemd's Restart=always does (RQ's worker
+    quits when Redis goes away under it)."""
+    while not stop.wait(1):
+        proc = topology.procs["worker"]
+        if proc.poll() is not None and faults.current != "kill worker mid-job":
+            time.sleep(2)  # RestartSec=2
+            if faults.current == "kill worker mid-job":
+                continue
+            topology.start_worker()
+            restarts.append(f"worker exited with code {proc.returncode}; restarted after 2 s")
+            print(f"  supervisor: {restarts[-1]}", flush=True)
 
 
 def pending_emails_timer(topology: Topology, stop: threading.Event, every: float) -> None:
@@ -228,6 +267,26 @@ def main() -> int:
     seconds = 110 if args.short else int(os.environ.get("REHEARSAL_SECONDS", "600"))
     cycles = 1 if seconds < 400 else 2
 
+    # nginx and PgBouncer live in /usr/sbin, which an ordinary user's PATH may lack.
+    os.environ["PATH"] = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"
+    missing = {
+        "nginx": "nginx",
+        "pgbouncer": "pgbouncer",
+        "redis-server": "redis-server",
+        "openssl": "openssl",
+        "pg_dump": "postgresql-client",
+        "psql": "postgresql-client",
+    }
+    missing = sorted({package for command, package in missing.items() if not shutil.which(command)})
+    if missing:
+        print(f"The rehearsal needs: apt-get install {' '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        psql("SELECT 1")
+    except (RuntimeError, OSError) as error:
+        print(f"PostgreSQL at 127.0.0.1:5432 (user postgres) is needed: {error}", file=sys.stderr)
+        return 2
+
     workdir = Path(tempfile.mkdtemp(prefix="bookday-rehearsal-"))
     workdir.chmod(0o755)  # nginx's workers (nobody) read the certificate's folder's neighbours
     topology = Topology(workdir)
@@ -266,6 +325,12 @@ def main() -> int:
         timer.start()
 
         faults = Faults(topology, record)
+        restarts: list[str] = []
+        watch_stop = threading.Event()
+        supervisor = threading.Thread(
+            target=supervise_worker, args=(topology, faults, watch_stop, restarts), daemon=True
+        )
+        supervisor.start()
         plan = []
         for cycle in range(cycles):
             for n, name in enumerate(FAULTS):
@@ -290,6 +355,7 @@ def main() -> int:
         drain_queue(topology)
         topology.manage("send_pending_emails", "--older-than", "5", direct=False, timeout=120)  # the last run
         drain_queue(topology)
+        watch_stop.set()
         print("  checking the invariants", flush=True)
         memory_end = topology.app_memory_kb()
 
@@ -336,9 +402,19 @@ def main() -> int:
             "",
             "## Faults",
             "",
-            "| at | fault | window |",
-            "|---:|---|---:|",
-            *[f"| {start:.0f}s | {name} | {end - start:.1f}s |" for name, start, end in faults.windows],
+            "A window runs from the fault until the system answered again; requests overlapping it may",
+            "fail (and are retried by their clients), none outside it may.",
+            "",
+            "| at | fault | window | note |",
+            "|---:|---|---:|---|",
+            *[
+                f"| {start:.0f}s | {name} | {end - start:.1f}s | {note} |"
+                for (name, start, end), note in zip(faults.windows, faults.notes, strict=True)
+            ],
+            "",
+            "Restarts by the supervisor (what systemd's `Restart=` does in production): "
+            + ("; ".join(restarts) if restarts else "none")
+            + ".",
             "",
             "## Answers per kind of request (through nginx, retries included)",
             "",
