@@ -182,7 +182,11 @@ def drain_queue(topology: Topology, timeout: float = 900) -> None:
     deadline, said = time.monotonic() + timeout, 0.0
     while time.monotonic() < deadline:
         queued = topology.redis_cli("LLEN", "rq:queue:default")
-        running = topology.redis_cli("ZCARD", "rq:wip:default")
+        # Busy workers, not RQ's started registry: a job whose worker was killed stays there
+        # until RQ's next clean-up, minutes later.
+        workers = topology.redis_cli("SMEMBERS", "rq:workers").split()
+        states = [topology.redis_cli("HGET", worker, "state") for worker in workers]
+        running = str(states.count("busy"))
         scheduled = topology.redis_cli("ZCARD", "rq:scheduled:default")
         if queued in ("0", "") and running in ("0", "") and scheduled in ("0", ""):
             return
