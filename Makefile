@@ -10,7 +10,7 @@ PG_CHECK = $(BIN)/python -c "import psycopg; psycopg.connect('postgres://postgre
 # times slower without it) and gettext (to compile translations).
 SYSTEM_PACKAGES := libharfbuzz-subset0 gettext
 
-.PHONY: demo test lint format test-js test-sqlite test-postgres test-clock messages check-messages bench system-deps clean
+.PHONY: demo rehearsal rehearsal-short test lint format test-js test-sqlite test-postgres test-clock messages check-messages bench system-deps clean
 
 demo: system-deps $(VENV)/.runtime
 	$(MANAGE) migrate --noinput
@@ -100,6 +100,16 @@ messages: $(VENV)/.dev
 	$(MANAGE) makemessages -l vi --no-obsolete --add-location file
 	$(MANAGE) admin_messages
 	$(MANAGE) compilemessages -l vi
+
+# The production topology on this machine (nginx, 2 app servers, PgBouncer, Redis, a worker, over
+# PostgreSQL) under a fair morning's load with faults injected; the invariants' table goes to
+# docs/rehearsal.md. REHEARSAL_SECONDS (default 600) sets the load's length; the short run (about
+# two minutes of load, every fault once) is what CI runs. Needs nginx, pgbouncer, redis-server.
+rehearsal: system-deps $(VENV)/.runtime
+	$(BIN)/python deploy/rehearsal/run.py
+
+rehearsal-short: system-deps $(VENV)/.runtime
+	$(BIN)/python deploy/rehearsal/run.py --short
 
 bench: system-deps $(VENV)/.dev
 	$(BIN)/python bench/run.py

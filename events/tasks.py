@@ -11,10 +11,10 @@ import logging
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from events.enums import RegistrationStatus
 from events.models import Registration
@@ -70,11 +70,17 @@ def queue_email(registration_id: int) -> None:
         Registration.objects.filter(pk=registration_id).update(email_error=f"queue: {error}"[:300])
 
 
-@task()
-def send_registration_email(registration_id: int) -> None:
+@task(takes_context=True)
+def send_registration_email(context: TaskContext, registration_id: int) -> None:
     """Send the email for a registration; on failure record it and try again later.
 
     The registration stays valid whatever happens here: the visitor still has the pass page.
+    Idempotent: each queued job sends at most one email. A job that runs again (its worker was
+    killed after sending, RQ retried it) or that was queued while another was sending
+    (`send_pending_emails` picks up an email in flight) sends nothing once an email went out after
+    it was queued; and of two runs at once, only the one that claims the attempt sends. A job
+    cut short before sending leaves the attempt counted and unsent: `send_pending_emails` queues it
+    again. (Found by `make rehearsal`, which kills the worker mid-job.)
     """
     registration = (
         Registration.objects.select_related("event", "day", "entry_pass").filter(pk=registration_id).first()
@@ -83,7 +89,14 @@ def send_registration_email(registration_id: int) -> None:
         return  # a released hold has nothing left to say; its address may not even exist
     if registration.anonymised_at:
         return  # erased since it was queued: there is no address left to write to
-    Registration.objects.filter(pk=registration_id).update(email_attempts=F("email_attempts") + 1)
+    asked_at = context.task_result.enqueued_at
+    if asked_at and registration.email_sent_at and registration.email_sent_at > asked_at:
+        return  # an email went out after this one was asked for: this job's work is done
+    claim = Registration.objects.filter(pk=registration_id, email_attempts=registration.email_attempts)
+    if asked_at:
+        claim = claim.filter(Q(email_sent_at__isnull=True) | Q(email_sent_at__lte=asked_at))
+    if not claim.update(email_attempts=F("email_attempts") + 1):
+        return  # another run claimed it first and is sending now
     try:
         build_email(registration).send()
     except Exception as error:  # any transport or rendering failure is recorded, never raised

@@ -32,6 +32,12 @@ RATE_LIMIT_PER_EMAIL = env.int("RATE_LIMIT_PER_EMAIL", default=5)  # per hour
 # SECRET_KEY by each settings module unless given).
 ALTCHA_MAX_NUMBER = env.int("ALTCHA_MAX_NUMBER", default=100_000)
 ALTCHA_HMAC_KEY = env("ALTCHA_HMAC_KEY", default="")
+# django-altcha's widget names its own script's static path on every form it renders, whether the
+# template uses it or not; that package is not an installed app (our widget loads the vendored
+# build), so its default path is not collected and production's manifest storage fails the page
+# (found by `make rehearsal`: the registration form and "find my pass" answered 500). Our files.
+ALTCHA_JS_URL = "vendor/altcha/altcha.js"
+ALTCHA_JS_TRANSLATIONS_URL = "vendor/altcha/altcha.js"  # the widget's texts come from widget_strings()
 
 
 def altcha_key(secret_key: str) -> str:
@@ -169,6 +175,13 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction pooling mode (deploy/pgbouncer/) consecutive transactions of one
+# Django connection may run on different server connections: no server-side cursors (a named
+# cursor of `.iterator()` would outlive its transaction) and no prepared statements (psycopg
+# prepares a query after 5 runs on a server-binding cursor; PgBouncer 1.18 cannot route them).
+if env.bool("DATABASE_TRANSACTION_POOLING", default=False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 # The figures' covering indexes (INCLUDE columns) are a PostgreSQL speed-up; SQLite keeps their
 # key columns, which is all the embedded default needs, so its warning about it is noise.
 SILENCED_SYSTEM_CHECKS = ["models.W040"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else []

@@ -115,6 +115,82 @@ def test_failed_emails_are_sent_again_by_the_retry_command(event, settings):
     assert len(mail.outbox) == 1
 
 
+def _run_job_again(registration, result):
+    """What a worker does with the same job a second time (RQ re-running it after a crash)."""
+    from django_tasks import TaskContext
+
+    from events.tasks import send_registration_email
+
+    send_registration_email.func(TaskContext(task_result=result), registration.pk)
+
+
+def test_an_email_job_run_again_does_not_send_twice(event):
+    from events.tasks import send_registration_email
+
+    registration = register_visitor(event, notify=False).registration
+    result = send_registration_email.enqueue(registration.pk)  # tests run jobs at once
+    assert [m.to for m in mail.outbox] == [[registration.email]]
+    _run_job_again(registration, result)
+    assert len(mail.outbox) == 1
+    registration.refresh_from_db()
+    assert registration.email_attempts == 1
+
+
+def test_a_job_queued_while_the_email_was_being_sent_sends_nothing_more(event):
+    """`send_pending_emails` may queue an email whose first job is sending at that moment."""
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from events.models import Registration
+
+    registration = register_visitor(event, notify=False).registration
+    Registration.objects.filter(pk=registration.pk).update(email_attempts=1)  # the first job sending
+    queued_meanwhile = SimpleNamespace(enqueued_at=timezone.now())
+    Registration.objects.filter(pk=registration.pk).update(email_sent_at=timezone.now())  # it finished
+    _run_job_again(registration, queued_meanwhile)
+    assert mail.outbox == []
+
+
+def test_a_pass_asked_for_again_after_its_email_is_sent_again(event, django_capture_on_commit_callbacks):
+    from events.services.registration import resend_pass
+
+    registration = register_visitor(event).registration
+    with django_capture_on_commit_callbacks(execute=True):
+        resend_pass(registration=registration)
+    assert [m.to for m in mail.outbox] == [[registration.email], [registration.email]]
+
+
+def test_emails_queued_but_lost_with_the_queue_are_sent_by_the_retry_command(event, clock):
+    """Redis restarted without persistence: the jobs are gone, attempts still 0, no error."""
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    lost = register_visitor(event, notify=False).registration  # as if its job vanished from Redis
+    clock.tick(dt.timedelta(minutes=11))
+    just_queued = register_visitor(event, notify=False).registration  # its job may still be waiting
+    call_command("send_pending_emails", stdout=io.StringIO())
+    assert [m.to for m in mail.outbox] == [[lost.email]]
+    assert just_queued.email not in {m.to[0] for m in mail.outbox}
+
+
+def test_emails_waiting_behind_a_backlog_are_not_queued_again(event, clock, monkeypatch):
+    """A rush the worker has not caught up with is not a lost queue: queuing it again grows it."""
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    from events.management.commands import send_pending_emails
+
+    register_visitor(event, notify=False)
+    clock.tick(dt.timedelta(minutes=11))
+    monkeypatch.setattr(send_pending_emails, "waiting_jobs", lambda: 250)
+    out = io.StringIO()
+    call_command("send_pending_emails", stdout=out)
+    assert mail.outbox == [] and out.getvalue().startswith("0 email")
+
+
 def test_generate_passes_renders_every_missing_pdf(event):
     from django.core.management import call_command
 
