@@ -103,6 +103,7 @@ def register_view(request, pk: int):
                     party_size=data["party_size"],
                     organisation=data["organisation"],
                     consent=data["consent"],
+                    answers=form.answers(),
                     language=get_language(),
                 )
             except RegistrationError as error:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from events.enums import IN_FIGURES, RegistrationStatus
 from events.models import CheckIn, EventPage, Gate, Registration, WalkIn
 from events.models.checkin import COUNTED, RE_ENTRY
+from events.models.registration import INDIVIDUAL_REGISTRATION
 from figures.books import book_totals, listings_on_display
 from publishers.models import Exhibitor
 
@@ -159,10 +160,10 @@ def organisation_type() -> Case:
     are people without one, and they skip the eleven case-insensitive LIKEs.
     """
     school = reduce(or_, (Q(organisation__icontains=word) for word in SCHOOL_WORDS))
-    no_organisation = Q(organisation="")
     return Case(
-        When(no_organisation & Q(party_size__gt=1), then=Value(GROUP)),
-        When(no_organisation, then=Value(INDIVIDUAL)),
+        # Who is an individual is the registrations' rule (also the organisers' questions').
+        When(INDIVIDUAL_REGISTRATION, then=Value(INDIVIDUAL)),
+        When(organisation="", then=Value(GROUP)),
         When(school, then=Value(SCHOOL)),
         default=Value(GROUP),
         output_field=CharField(),
