@@ -84,6 +84,9 @@ class QuestionKind(models.TextChoices):
 
 # Questions whose answer is picked from the question's list of choices.
 CHOICE_KINDS = (QuestionKind.CHOICE, QuestionKind.CHOICES)
+# Questions answered from a fixed list (yes/no too): charted in the figures, and kept, with no
+# one's name left beside them, when personal data are erased.
+ANSWER_CHOICE_KINDS = (*CHOICE_KINDS, QuestionKind.YES_NO)
 
 
 class QuestionAudience(models.TextChoices):

@@ -62,6 +62,11 @@ class RegistrationQuestion(Orderable):
     def has_choices(self) -> bool:
         return self.kind in CHOICE_KINDS
 
+    @property
+    def audience_note(self) -> str:
+        """Who is asked, when it is not everyone ("Groups only"); "" otherwise."""
+        return "" if self.audience == QuestionAudience.EVERYONE else self.get_audience_display()
+
     def asked_of(self, *, party_size: int, organisation: str) -> bool:
         """Whether a registration of this party (and organisation) is asked this question."""
         if self.audience == QuestionAudience.EVERYONE:

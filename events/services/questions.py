@@ -3,6 +3,7 @@ its answers are complete and valid. Read by the registration service's check_rul
 a refusal into its RegistrationError (code, and the field ``answers.<question id>``)."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from bookday.validators import reject_control_characters
 from events.enums import TEXT_ANSWER_MAX_LENGTH, QuestionKind
@@ -79,3 +80,23 @@ def _clean(question: RegistrationQuestion, value):
     except ValidationError:
         raise AnswerRefused("answer_invalid", key) from None
     return text or None
+
+
+def answer_text(value) -> str:
+    """An answer as a person reads it: choices joined, yes/no in the active language."""
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def labelled_answers(registration, questions: list | None = None) -> list[tuple[str, object]]:
+    """(question, answer) of every answer the registration holds, in the event's order; an answer
+    to a question since removed from the event is listed too (it is still data held), last."""
+    if questions is None:
+        questions = list(registration.event.questions.all())
+    answers = dict(registration.answers or {})
+    rows = [(q.label, answers.pop(q.key)) for q in questions if q.key in answers]
+    rows += [(str(_("A question no longer asked")), value) for value in answers.values()]
+    return rows
