@@ -7,14 +7,14 @@ admission that counts on the CheckIn model (COUNTED), a title and a copy in figu
 """
 
 import datetime as dt
+import json
 from dataclasses import asdict, dataclass, field
 from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, Func, IntegerField, Q, Sum, Value, When
-from django.db.models.fields.json import KeyTransform
+from django.db.models import Case, CharField, Count, F, Func, IntegerField, Q, Sum, TextField, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -187,6 +187,27 @@ def organisation_type() -> Case:
         default=Value(GROUP),
         output_field=CharField(),
     )
+
+
+class AnswerJson(Func):
+    """The JSON text of one answer in Registration.answers, NULL when there is none.
+
+    Not Django's KeyTransform: it reads a key made of digits as an array index (``$[12]``,
+    ``-> 12``), and the answers are keyed by question id. Grouped on as text, read with json.
+    """
+
+    output_field = TextField()
+
+    def __init__(self, key: str):
+        super().__init__(F("answers"), Value(key))
+
+    def as_sql(self, compiler, connection, **extra):  # SQLite 3.38 and later
+        answers, _params = compiler.compile(self.source_expressions[0])
+        return f"({answers} -> %s)", [f'$."{self.source_expressions[1].value}"']
+
+    def as_postgresql(self, compiler, connection, **extra):
+        answers, _params = compiler.compile(self.source_expressions[0])
+        return f"(({answers} -> %s::text)::text)", [self.source_expressions[1].value]
 
 
 QUARTER = 900  # seconds
@@ -399,14 +420,15 @@ def _questions(event: EventPage, registrations) -> list[QuestionFigures]:
         counts = dict.fromkeys(choices, 0)
         figures = QuestionFigures(question_id=question.pk, label=question.label, kind=question.kind)
         rows = (
-            registrations.filter(answers__has_key=question.key)
-            .values(answer=KeyTransform(question.key, "answers"))
+            registrations.annotate(answer=AnswerJson(question.key))
+            .filter(answer__isnull=False)
+            .values("answer")
             .annotate(n=Count("pk"))
             .order_by()
         )
         for row in rows:
             figures.answered += row["n"]
-            for choice in _picked(row["answer"], yes_no):
+            for choice in _picked(json.loads(row["answer"]), yes_no):
                 # A choice renamed or removed since keeps its count, under its old words.
                 counts[choice] = counts.get(choice, 0) + row["n"]
         figures.choices = [ChoiceCount(choice, n) for choice, n in counts.items()]
@@ -415,9 +437,9 @@ def _questions(event: EventPage, registrations) -> list[QuestionFigures]:
 
 
 def _picked(answer, yes_no: bool) -> list[str]:
-    """The choices in one stored answer. SQLite reads a JSON true back as 1."""
+    """The choices in one stored answer."""
     if yes_no:
-        return ["yes" if answer in (True, 1) else "no"]
+        return ["yes" if answer is True else "no"]
     return [str(a) for a in answer] if isinstance(answer, list) else [str(answer)]
 
 
