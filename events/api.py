@@ -140,7 +140,8 @@ def create_registration(request, event_id: int, payload: RegistrationIn):
     # or a page restriction is seen at once. The capacity itself is read under the day's lock.
     event = hotcache.remember(
         ("register-event", event_id),
-        lambda: EventPage.objects.live().public().filter(pk=event_id).first(),
+        # Its questions with it: the form and the service read them, no query per registration.
+        lambda: EventPage.objects.live().public().filter(pk=event_id).prefetch_related("questions").first(),
         request,
     )
     if event is None:
