@@ -70,4 +70,5 @@ def test_a_group_answers_the_organisers_questions_on_a_phone(live_server, phone,
     phone.wait_for_url("**/p/*/")
     assert Registration.objects.get().answers == {heard.key: "Nhà trường", school_class.key: "Lớp 9A"}
     # The refused post (400) is the one failed load the console saw.
-    assert phone.errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
+    refused = "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    assert phone.errors == [refused]
