@@ -58,7 +58,7 @@ def cell(value, export_format: str):
     if isinstance(value, int | float):
         return value
     if isinstance(value, list | tuple):
-        return ", ".join(force_str(v) for v in value)
+        return safe_text(", ".join(force_str(v) for v in value))
     if isinstance(value, Promise | models.Model) or not isinstance(value, str):
         return safe_text(force_str(value))
     return safe_text(value)

@@ -7,7 +7,9 @@ from django.db.models import Case, Count, Min, OuterRef, Q, Subquery, Sum, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -18,10 +20,12 @@ from wagtail.admin.views.generic.models import CreateView, IndexView, InspectVie
 from wagtail.admin.widgets.button import HeaderButton
 
 from bookday.admin_display import LocalInspectMixin, local_datetime
-from bookday.exports import ExportMixin
+from bookday.exports import ExportMixin, display_value
 from events.enums import ENDED, RegistrationSource, RegistrationStatus
-from events.models import CheckIn, Registration
+from events.forms import ANSWER_PREFIX
+from events.models import CheckIn, Registration, RegistrationQuestion
 from events.services import lookup
+from events.services.questions import answer_text, labelled_answers
 from events.services.registration import RegistrationError, cancel, register, resend_pass
 from events.validators import display_vn_mobile
 
@@ -101,6 +105,32 @@ def action_buttons(viewset, registration, *, next_url: str = "", menu: bool = Fa
 
 class RegistrationIndexView(ExportMixin, IndexView):
     viewset = None
+    question_columns: dict = {}  # export column -> heading, one per question (setup)
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if self.is_export:  # a column per question of the event filtered on (of every event if none)
+            event_id = request.GET.get("event", "")
+            questions = RegistrationQuestion.objects.select_related("page").order_by("page_id", "sort_order")
+            if event_id.isdigit():
+                questions = questions.filter(page_id=int(event_id))
+            questions = list(questions[:200])
+            several_events = len({q.page_id for q in questions}) > 1
+            self.question_columns = {
+                ANSWER_PREFIX + q.key: f"{q.page.title}: {q.label}" if several_events else q.label
+                for q in questions
+            }
+            self.list_export = [*self.list_export, *self.question_columns]
+            self.export_headings = {**self.export_headings, **self.question_columns}
+
+    def to_row_dict(self, item):
+        answers = item.answers or {}
+        return {
+            field: answers.get(field.removeprefix(ANSWER_PREFIX))
+            if field in self.question_columns
+            else display_value(item, field)
+            for field in self.list_export
+        }
 
     @property
     def waiting_list(self) -> bool:
@@ -203,6 +233,10 @@ class RegistrationInspectView(LocalInspectMixin, InspectView):
 
     def get_entry_pass_display_value(self):
         return self.object.entry_pass.code
+
+    def get_answers_display_value(self):
+        rows = labelled_answers(self.object)
+        return format_html_join(mark_safe("<br>"), "{}: {}", ((q, answer_text(a)) for q, a in rows)) or "—"
 
     def get_header_buttons(self):
         return [*action_buttons(self.viewset, self.object), *super().get_header_buttons()]

@@ -20,6 +20,7 @@ from events.models import EventPage
 from events.services.registration import register
 
 router = Router(tags=["events"])
+MAX_QUESTIONS = 50  # answers in one request: more than any event asks, a bound on the work
 
 
 class EventOut(Schema):
@@ -46,6 +47,16 @@ class RegistrationIn(Schema):
         "", max_length=200, description="Required for groups above the event's threshold"
     )
     consent: bool = Field(..., description="Consent to processing personal data for this event")
+    answers: dict[str, str | list[str] | bool] = Field(
+        default_factory=dict,
+        max_length=MAX_QUESTIONS,
+        description="Answers to the event's own questions, {question id: value}: text for a short-text "
+        "question, one of its choices for a one-choice question, a list of its choices for a "
+        "several-choice question, true or false for a yes/no question. A required question the "
+        "party is asked (individuals, groups, or both) must be answered; a missing or unknown "
+        "answer is 422 invalid with the message under `answers.<question id>`.",
+        examples=[{"12": "Facebook", "13": "Lớp 9A"}],
+    )
     join_waitlist: bool = Field(
         True, description="Join the waiting list when the day is full (else 409 full)"
     )
@@ -129,7 +140,8 @@ def create_registration(request, event_id: int, payload: RegistrationIn):
     # or a page restriction is seen at once. The capacity itself is read under the day's lock.
     event = hotcache.remember(
         ("register-event", event_id),
-        lambda: EventPage.objects.live().public().filter(pk=event_id).first(),
+        # Its questions with it: the form and the service read them, no query per registration.
+        lambda: EventPage.objects.live().public().filter(pk=event_id).prefetch_related("questions").first(),
         request,
     )
     if event is None:
@@ -166,6 +178,7 @@ def create_registration(request, event_id: int, payload: RegistrationIn):
         party_size=clean["party_size"],
         organisation=clean["organisation"],
         consent=clean["consent"],
+        answers=payload.answers,
         join_waitlist=data["join_waitlist"],
         source=RegistrationSource.API,
         language=get_language(),

@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from bookday.text import slugify_vi
-from events.enums import ProgrammeKind
-from events.models import EventIndexPage, EventPage, ProgrammeItem
+from events.enums import ProgrammeKind, QuestionAudience, QuestionKind
+from events.models import EventIndexPage, EventPage, ProgrammeItem, RegistrationQuestion
 from home.demo import child, demo_image
 
 VENUE = {
@@ -122,6 +122,31 @@ def seed_events(home) -> EventPage:
     return current
 
 
+HEARD_FROM = "Bạn biết đến Ngày Sách qua đâu?"
+HEARD_FROM_CHOICES = ["Facebook, Zalo", "Nhà trường", "Bạn bè, người thân", "Báo, đài, truyền hình", "Khác"]
+CLASS = "Lớp/khối"
+
+
+def _questions() -> list[RegistrationQuestion]:
+    return [
+        RegistrationQuestion(
+            kind=QuestionKind.CHOICE,
+            label=HEARD_FROM,
+            choices="\n".join(HEARD_FROM_CHOICES),
+            required=True,
+            audience=QuestionAudience.EVERYONE,
+            purpose="Để biết kênh thông tin nào đến được với bạn đọc, cho việc quảng bá các kỳ sau.",
+        ),
+        RegistrationQuestion(
+            kind=QuestionKind.TEXT,
+            label=CLASS,
+            required=False,
+            audience=QuestionAudience.GROUPS,
+            purpose="Để bố trí khu vực đọc và hoạt động phù hợp với lứa tuổi của đoàn.",
+        ),
+    ]
+
+
 def _event(index, *, year: int, start: dt.date, intro: str, opens, image_seed: int) -> EventPage:
     title = f"Ngày Sách và Văn hóa đọc Việt Nam tỉnh Bắc Ninh năm {year}"
     end = start + dt.timedelta(days=2)
@@ -150,8 +175,12 @@ def _event(index, *, year: int, start: dt.date, intro: str, opens, image_seed: i
         registration_opens_at=opens,
         daily_capacity=2500,
         programme=programme,
+        questions=_questions(),
         **VENUE,
     )
+    if not event.questions.exists():  # a demo seeded before the questions existed
+        event.questions = _questions()
+        event.save_revision().publish()
     if event.start_date != start:
         # The demo stays "around today" when it is seeded again on a later day. The change
         # goes through a revision so the admin's copy and the live page agree.
@@ -255,6 +284,8 @@ def seed_registrations(event: EventPage) -> int:
         event.daily_capacity = DEMO_CAPACITY
         event.save_revision().publish()
     rng = random.Random(2026)
+    answer_rng = random.Random(16)  # its own: the visitors drawn stay those of earlier demos
+    questions = {q.label: q.key for q in event.questions.all()}
     count = 0
     for number, day in enumerate(event.days):
         last = number == len(event.days) - 1
@@ -276,6 +307,7 @@ def seed_registrations(event: EventPage) -> int:
                 party_size=size,
                 organisation=rng.choice(SCHOOLS) if group else "",
                 consent=True,
+                answers=_demo_answers(questions, answer_rng, group=group),
                 notify=False,
                 now=min(when, timezone.now()),
             )
@@ -284,6 +316,16 @@ def seed_registrations(event: EventPage) -> int:
             else:
                 waiting += 1
     return count
+
+
+def _demo_answers(questions: dict, rng, *, group: bool) -> dict:
+    answers = {}
+    if HEARD_FROM in questions:
+        weights = [5, 6, 3, 2, 1] if group else [8, 2, 4, 2, 1]
+        answers[questions[HEARD_FROM]] = rng.choices(HEARD_FROM_CHOICES, weights)[0]
+    if group and CLASS in questions:
+        answers[questions[CLASS]] = f"Lớp {rng.randint(1, 12)}{rng.choice('ABCD')}"
+    return answers
 
 
 GATES = ["Cổng chính", "Cổng B (đường Lý Thái Tổ)", "Cổng thiếu nhi"]

@@ -71,3 +71,34 @@ class Tone(models.TextChoices):
     GREEN = "green", _("Let them in")
     AMBER = "amber", _("Let them in, and notice")
     RED = "red", _("Do not let them in")
+
+
+class QuestionKind(models.TextChoices):
+    """The kinds of the organisers' own registration questions (events.models.questions)."""
+
+    TEXT = "text", _("Short text")
+    CHOICE = "choice", _("One choice")
+    CHOICES = "choices", _("Several choices")
+    YES_NO = "yes_no", _("Yes or no")
+
+
+# Questions whose answer is picked from the question's list of choices.
+CHOICE_KINDS = (QuestionKind.CHOICE, QuestionKind.CHOICES)
+# Questions answered from a fixed list (yes/no too): charted in the figures, and kept, with no
+# one's name left beside them, when personal data are erased.
+ANSWER_CHOICE_KINDS = (*CHOICE_KINDS, QuestionKind.YES_NO)
+
+
+class QuestionAudience(models.TextChoices):
+    """Who is asked a question: individuals, groups (events.models.registration.is_group) or both."""
+
+    EVERYONE = "everyone", _("Individuals and groups")
+    INDIVIDUALS = "individuals", _("Individuals only")
+    GROUPS = "groups", _("Groups only")
+
+
+# Bounds of a question's definition and of its answers (the editor's validation, the form, the
+# service): a question is a short list, an answer a line.
+MAX_CHOICES = 30
+CHOICE_MAX_LENGTH = 100
+TEXT_ANSWER_MAX_LENGTH = 200

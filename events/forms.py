@@ -11,6 +11,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from bookday.altcha import ChallengeField
 from bookday.validators import guard_text_fields, organisation_name, person_name
 from events.consent import CONSENT_TEXTS, CURRENT_CONSENT_VERSION
+from events.enums import TEXT_ANSWER_MAX_LENGTH, QuestionAudience, QuestionKind
 from events.validators import normalize_vn_mobile
 
 
@@ -182,6 +183,7 @@ class RegistrationForm(forms.Form):
     ):
         kwargs.setdefault("label_suffix", "")  # no colon after labels
         super().__init__(*args, **kwargs)
+        self.question_names = [_add_question(self, question) for question in event.questions.all()]
         guard_text_fields(self)
         self.event = event
         now = now or timezone.now()
@@ -246,8 +248,72 @@ class RegistrationForm(forms.Form):
         """A likely typo the visitor has not confirmed yet: ask once, then accept either."""
         return bool(self.email_suggestion) and not self.cleaned_data.get("email_confirmed")
 
+    @property
+    def question_fields(self) -> list:
+        """The bound fields of the event's own questions, in the organisers' order."""
+        return [self[name] for name in self.question_names]
+
+    def answers(self) -> dict:
+        """{question id: answer} as the registration service takes them; unanswered ones left out
+        (the service decides which must be answered: it depends on the party)."""
+        answers = {}
+        for name in self.question_names:
+            value = self.cleaned_data.get(name)
+            if value not in (None, "", []):
+                answers[name.removeprefix(ANSWER_PREFIX)] = value
+        return answers
+
 
 _lazy_label = lazy(RegistrationForm._day_label, str)
+
+# A question's field is named as the service's refusal names it (RegistrationError.field), so
+# a refused answer is shown next to its question and the API reports the same name.
+ANSWER_PREFIX = "answers."
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def _add_question(form: forms.Form, question) -> str:
+    """Add the field of one of the organisers' questions to ``form``; its name. Never required
+    here: whether an answer is needed depends on the party (individual or group), which only the
+    registration service decides; the help text says who is asked and whether it is optional."""
+    notes = []
+    if question.audience == QuestionAudience.GROUPS:
+        notes.append(_("Groups and schools only."))
+    elif question.audience == QuestionAudience.INDIVIDUALS:
+        notes.append(_("Individual visitors only."))
+    if not question.required:
+        notes.append(_("Optional."))
+    notes.append(_("Why we ask: %(purpose)s") % {"purpose": question.purpose})
+    common = {"label": question.label, "required": False, "help_text": " ".join(notes)}
+    choices = [(choice, choice) for choice in question.choice_list]
+    invalid = {"invalid_choice": gettext_lazy("Pick one of the answers offered.")}
+    if question.kind == QuestionKind.TEXT:
+        field = forms.CharField(
+            max_length=TEXT_ANSWER_MAX_LENGTH,
+            error_messages=_messages(max_length=gettext_lazy("At most %(limit_value)d characters.")),
+            **common,
+        )
+    elif question.kind == QuestionKind.CHOICE:
+        field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect, error_messages=invalid, **common)
+    elif question.kind == QuestionKind.CHOICES:
+        field = forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, error_messages=invalid, **common
+        )
+    else:
+        field = forms.TypedChoiceField(
+            choices=[("yes", _("Yes")), ("no", _("No"))],
+            coerce=_yes_no,
+            empty_value=None,
+            widget=forms.RadioSelect,
+            error_messages=invalid,
+            **common,
+        )
+    name = ANSWER_PREFIX + question.key
+    form.fields[name] = field
+    return name
 
 
 class FindPassForm(forms.Form):

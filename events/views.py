@@ -77,7 +77,7 @@ def _too_many(request, form, *, email: str = "") -> bool:
 
 @require_http_methods(["GET", "POST"])
 def register_view(request, pk: int):
-    event = live_event(pk)
+    event = get_object_or_404(EventPage.objects.live().public().prefetch_related("questions"), pk=pk)
     window = event.registration_window()
     posted = _with_suggested_email(request.POST) if request.method == "POST" else None
     availability = event.places_left_by_day()
@@ -103,11 +103,14 @@ def register_view(request, pk: int):
                     party_size=data["party_size"],
                     organisation=data["organisation"],
                     consent=data["consent"],
+                    answers=form.answers(),
                     language=get_language(),
                 )
             except RegistrationError as error:
                 error.add_to(form)
-                status = 409
+                # A conflict when the event's state refuses (full, closed), as the API answers;
+                # the request's content (an answer missing) is a bad request, like a form error.
+                status = 409 if error.code in error.statuses else 400
             else:
                 if not result.created:
                     # Anyone can type anyone's address: the pass goes to the mailbox, not the screen.

@@ -111,6 +111,7 @@ class RegistrationViewSet(ModelViewSet):
         "phone",
         "party_size",
         "organisation",
+        "answers",
         "status",
         "entry_pass",
         "source",

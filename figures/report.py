@@ -15,10 +15,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from events.enums import QuestionKind
 from events.models import EventPage
 from events.services.passes import render_pdf
 from figures.charts import Chart
-from figures.stats import EventFigures, event_figures
+from figures.stats import EventFigures, QuestionFigures, event_figures
 from home.models import SiteDetails
 from publishers.enums import OrganisationType
 
@@ -236,12 +237,50 @@ def tables(figures: EventFigures) -> list[Table]:
             ],
             [vars(c) for c in figures.by_category],
         ),
-    ]
+    ] + [_question_table(q) for q in figures.by_question]
+
+
+def _choice_label(question: QuestionFigures, choice: str) -> str:
+    if question.kind == QuestionKind.YES_NO:
+        return _("Yes") if choice == "yes" else _("No")
+    return choice
+
+
+def _question_table(question: QuestionFigures) -> Table:
+    return Table(
+        f"question_{question.question_id}",
+        question.label,
+        [Column("choice", _("Answer"), numeric=False), Column("registrations", _("Registrations"))],
+        [
+            {"choice": _choice_label(question, c.choice), "registrations": c.registrations}
+            for c in question.choices
+        ],
+    )
+
+
+def _question_chart(question: QuestionFigures) -> Chart:
+    labels = [_choice_label(question, c.choice) for c in question.choices]
+    values = [c.registrations for c in question.choices]
+    return Chart(
+        question.label,
+        _("Bar chart of the registrations by their answer (%(answered)s answered): %(values)s.")
+        % {
+            "answered": number_format(question.answered, force_grouping=True),
+            "values": "; ".join(
+                f"{label}: {number_format(n, force_grouping=True)}"
+                for label, n in zip(labels, values, strict=True)
+            )
+            or "—",
+        },
+        labels,
+        values,
+        horizontal=True,
+    )
 
 
 def charts(figures: EventFigures) -> list[Chart]:
     """The four charts: visits by hour of each day and by day, registrations over time, copies
-    by category."""
+    by category; then one for each of the organisers' choice questions."""
     hours, days = figures.by_hour, figures.by_day
 
     def day_in_words(day) -> str:
@@ -296,7 +335,7 @@ def charts(figures: EventFigures) -> list[Chart]:
         [c.copies for c in figures.by_category],
         horizontal=True,
     )
-    return [by_hour, by_day, registrations, categories]
+    return [by_hour, by_day, registrations, categories, *(_question_chart(q) for q in figures.by_question)]
 
 
 def headline(figures: EventFigures, language: str = "vi") -> dict:

@@ -7,20 +7,22 @@ admission that counts on the CheckIn model (COUNTED), a title and a copy in figu
 """
 
 import datetime as dt
+import json
 from dataclasses import asdict, dataclass, field
 from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, Func, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Func, IntegerField, Q, Sum, TextField, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.enums import IN_FIGURES, RegistrationStatus
+from events.enums import ANSWER_CHOICE_KINDS, IN_FIGURES, QuestionKind, RegistrationStatus
 from events.models import CheckIn, EventPage, Gate, Registration, WalkIn
 from events.models.checkin import COUNTED, RE_ENTRY
+from events.models.registration import INDIVIDUAL_REGISTRATION
 from figures.books import book_totals, listings_on_display
 from publishers.models import Exhibitor
 
@@ -113,6 +115,23 @@ class CategoryFigures:
 
 
 @dataclass
+class ChoiceCount:
+    choice: str
+    registrations: int = 0
+
+
+@dataclass
+class QuestionFigures:
+    """Registrations by their answer to one of the organisers' choice (or yes/no) questions."""
+
+    question_id: int
+    label: str
+    kind: str
+    answered: int = 0  # registrations that answered; several choices count once here
+    choices: list[ChoiceCount] = field(default_factory=list)
+
+
+@dataclass
 class RegistrationDate:
     date: dt.date
     registrations: int
@@ -144,6 +163,7 @@ class EventFigures:
     by_publisher: list[PublisherFigures] = field(default_factory=list)
     by_category: list[CategoryFigures] = field(default_factory=list)
     registrations_over_time: list[RegistrationDate] = field(default_factory=list)
+    by_question: list[QuestionFigures] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -159,14 +179,35 @@ def organisation_type() -> Case:
     are people without one, and they skip the eleven case-insensitive LIKEs.
     """
     school = reduce(or_, (Q(organisation__icontains=word) for word in SCHOOL_WORDS))
-    no_organisation = Q(organisation="")
     return Case(
-        When(no_organisation & Q(party_size__gt=1), then=Value(GROUP)),
-        When(no_organisation, then=Value(INDIVIDUAL)),
+        # Who is an individual is the registrations' rule (also the organisers' questions').
+        When(INDIVIDUAL_REGISTRATION, then=Value(INDIVIDUAL)),
+        When(organisation="", then=Value(GROUP)),
         When(school, then=Value(SCHOOL)),
         default=Value(GROUP),
         output_field=CharField(),
     )
+
+
+class AnswerJson(Func):
+    """The JSON text of one answer in Registration.answers, NULL when there is none.
+
+    Not Django's KeyTransform: it reads a key made of digits as an array index (``$[12]``,
+    ``-> 12``), and the answers are keyed by question id. Grouped on as text, read with json.
+    """
+
+    output_field = TextField()
+
+    def __init__(self, key: str):
+        super().__init__(F("answers"), Value(key))
+
+    def as_sql(self, compiler, connection, **extra):  # SQLite 3.38 and later
+        answers, _params = compiler.compile(self.source_expressions[0])
+        return f"({answers} -> %s)", [f'$."{self.source_expressions[1].value}"']
+
+    def as_postgresql(self, compiler, connection, **extra):
+        answers, _params = compiler.compile(self.source_expressions[0])
+        return f"(({answers} -> %s::text)::text)", [self.source_expressions[1].value]
 
 
 QUARTER = 900  # seconds
@@ -351,6 +392,7 @@ def _event_figures(event: EventPage, *, day: dt.date | None, now: dt.datetime) -
         running += row["n"]
         figures.registrations_over_time.append(RegistrationDate(row["date"], row["n"], running))
 
+    figures.by_question = _questions(event, registrations.filter(status__in=IN_FIGURES))
     _books(event, figures)
 
     figures.visits = figures.admitted + figures.walk_ins
@@ -365,6 +407,40 @@ def _event_figures(event: EventPage, *, day: dt.date | None, now: dt.datetime) -
     for row in figures.by_day:
         row.by_hour = [day_hours.get((row.date, h.hour)) or HourFigures(hour=h.hour) for h in figures.by_hour]
     return figures
+
+
+def _questions(event: EventPage, registrations) -> list[QuestionFigures]:
+    """Each choice question's counts, one grouped query per question: the rows are the distinct
+    answers (a handful, or a few combinations of several choices), never the registrations."""
+    result = []
+    for question in event.questions.filter(kind__in=ANSWER_CHOICE_KINDS):
+        yes_no = question.kind == QuestionKind.YES_NO
+        # Yes/no as "yes"/"no": the figures are cached across languages; the report words them.
+        choices = ["yes", "no"] if yes_no else question.choice_list
+        counts = dict.fromkeys(choices, 0)
+        figures = QuestionFigures(question_id=question.pk, label=question.label, kind=question.kind)
+        rows = (
+            registrations.annotate(answer=AnswerJson(question.key))
+            .filter(answer__isnull=False)
+            .values("answer")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            figures.answered += row["n"]
+            for choice in _picked(json.loads(row["answer"]), yes_no):
+                # A choice renamed or removed since keeps its count, under its old words.
+                counts[choice] = counts.get(choice, 0) + row["n"]
+        figures.choices = [ChoiceCount(choice, n) for choice, n in counts.items()]
+        result.append(figures)
+    return result
+
+
+def _picked(answer, yes_no: bool) -> list[str]:
+    """The choices in one stored answer."""
+    if yes_no:
+        return ["yes" if answer is True else "no"]
+    return [str(a) for a in answer] if isinstance(answer, list) else [str(answer)]
 
 
 def _books(event: EventPage, figures: EventFigures) -> None:

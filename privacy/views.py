@@ -14,6 +14,7 @@ from bookday.ratelimit import allow_all, client_ip
 from bookday.validators import rate_limit_email
 from events.consent import consent_text
 from events.models import EventPage
+from events.services.questions import answer_text, labelled_answers
 from events.validators import display_vn_mobile
 from events.views import personal
 from home.models import SiteDetails
@@ -99,6 +100,7 @@ def _page(request, email: str, *, forms: dict | None = None, status: int = 200, 
             prefix=f"r{registration.pk}",
         )
         registration.consent_wording = consent_text(registration.consent_version)
+        registration.answer_rows = [(q, answer_text(a)) for q, a in labelled_answers(registration)]
         registration.to_come = registration.pk in to_come
     context = {
         "email": email,
@@ -202,6 +204,9 @@ def notice(request):
         "contact_address": privacy.contact_address or details.address,
         "other_information": privacy.other_information,
         "default_retention_days": EventPage._meta.get_field("retention_days").default,
-        "events": EventPage.objects.live().upcoming(today).order_by("start_date")[:10],
+        "events": EventPage.objects.live()
+        .upcoming(today)
+        .order_by("start_date")
+        .prefetch_related("questions")[:10],
     }
     return render(request, "privacy/notice.html", context)

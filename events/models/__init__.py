@@ -1,6 +1,7 @@
 from .access import AccessCode, AccessCodeQuerySet
 from .checkin import CheckIn, CheckInQuerySet, Gate, WalkIn
 from .pages import EventIndexPage, EventPage, EventPageQuerySet, ProgrammeItem
+from .questions import RegistrationQuestion
 from .registration import EventDay, Pass, Registration, RegistrationQuerySet
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "Pass",
     "ProgrammeItem",
     "Registration",
+    "RegistrationQuestion",
     "RegistrationQuerySet",
 ]

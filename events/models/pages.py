@@ -224,6 +224,15 @@ class EventPage(BasePage):
             heading=_("Registration"),
         ),
         InlinePanel("programme", heading=_("Programme"), label=_("Programme item")),
+        InlinePanel(
+            "questions",
+            heading=_("Registration questions"),
+            label=_("Question"),
+            help_text=_(
+                "Extra questions on the registration form. Ask only what the event's report needs: "
+                "each answer is personal data, listed with its purpose in the privacy notice."
+            ),
+        ),
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [
@@ -370,6 +379,12 @@ class EventPage(BasePage):
             .values_list("day__date", "people")
         )
         return {day: self.daily_capacity - taken.get(day, 0) for day in self.days}
+
+    def questions_for(self, *, party_size: int, organisation: str) -> list:
+        """The event's own questions that a registration of this party is asked, in order."""
+        return [
+            q for q in self.questions.all() if q.asked_of(party_size=party_size, organisation=organisation)
+        ]
 
     def programme_by_day(self):
         """[(day, [items])] in time order, for the programme section."""

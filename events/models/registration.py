@@ -19,6 +19,17 @@ def new_pass_code() -> str:
     return "".join(secrets.choice(PASS_ALPHABET) for _ in range(PASS_CODE_LENGTH))
 
 
+# The one rule of who is a group: more than one person, or anyone registering for a school or
+# an organisation. The figures' organisation types (figures.stats.organisation_type) read the
+# queryset twin; the organisers' questions for groups or individuals read the function.
+INDIVIDUAL_REGISTRATION = Q(organisation="", party_size__lte=1)
+
+
+def is_group(*, party_size: int, organisation: str) -> bool:
+    """The twin of ``INDIVIDUAL_REGISTRATION`` (negated) for one registration not yet saved."""
+    return party_size > 1 or bool(organisation.strip())
+
+
 class EventDayQuerySet(models.QuerySet):
     def with_places(self):
         """Each day with ``places_taken`` (people of its registrations that hold places: the rule of
@@ -133,6 +144,11 @@ class Registration(models.Model):
     # Set when the personal data were erased (on request or after the retention period): the row
     # stays, with its day, party size and status, so every figure stays the same.
     anonymised_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+    # The answers to the event's own questions (events.models.questions), {question id: value}:
+    # text, a choice, a list of choices or true/false. A column of the row, not a table of its
+    # own, so the hot path's one INSERT writes it, an export reads it without a join, and the
+    # erasure rewrites it in the same UPDATE batch as the name (privacy.services.anonymise).
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
 

@@ -22,6 +22,7 @@ from events.models import EventDay, EventPage, Pass, Registration
 from events.models.registration import new_pass_code
 from events.services import registration_sql as sql
 from events.services.access import HOLD_LINK_MAX_AGE, HOLD_SALT
+from events.services.questions import AnswerRefused, clean_answers
 from events.tasks import queue_email
 
 
@@ -45,6 +46,11 @@ class RegistrationError(ServiceError):
         "already_that_day": _("This email address is already registered for that day."),
         "link_invalid": _("This confirmation link is not valid. Use the newest email we sent."),
         "hold_expired": _("This link came too late: the places held for this registration were released."),
+        "answer_required": _("Please answer this question."),
+        "unknown_choice": _("Pick one of the answers offered."),
+        "unknown_question": _("This event asks no such question."),
+        "answer_invalid": _("This answer does not fit the question."),
+        "answer_too_long": _("An answer can be at most %(max)s characters."),
     }
     fields = {
         "invalid_day": "visit_date",
@@ -124,8 +130,12 @@ def check_rules(
     organisation: str,
     consent: bool,
     now: dt.datetime,
-) -> None:
-    """Everything that can be refused before looking at the day's capacity."""
+    answers: dict | None = None,
+    require_answers: bool = True,
+) -> dict:
+    """Everything that can be refused before looking at the day's capacity. Returns the answers
+    to the event's questions as they are stored (events.services.questions.clean_answers; {}
+    when ``answers`` is None: a change of day or party keeps the answers it has)."""
     window = event.registration_window(now)
     if window == RegistrationWindow.NOT_YET:
         raise RegistrationError("not_open")
@@ -141,6 +151,18 @@ def check_rules(
         raise RegistrationError("organisation_required", max=event.organisation_required_above)
     if not consent:
         raise RegistrationError("consent_required")
+    if answers is None:
+        return {}
+    try:
+        return clean_answers(
+            event=event,
+            party_size=party_size,
+            organisation=organisation,
+            answers=answers,
+            require=require_answers,
+        )
+    except AnswerRefused as refused:
+        raise RegistrationError(refused.code, field=f"answers.{refused.key}", **refused.params) from None
 
 
 def register(
@@ -153,6 +175,7 @@ def register(
     party_size: int = 1,
     organisation: str = "",
     consent: bool,
+    answers: dict | None = None,
     join_waitlist: bool = True,
     source: str = RegistrationSource.WEB,
     language: str = "vi",
@@ -170,17 +193,22 @@ def register(
     ``hold_minutes`` and it is emailed a confirmation link instead of a pass (see
     confirm_hold). Holds whose time is over are released first, under the same lock, so the
     decision is exact. ``phone`` must already be normalised. ``notify=False`` sends no email
-    (imports and demo data, never held). Raises RegistrationError and writes nothing when it does.
+    (imports and demo data, never held). ``answers`` to the event's own questions, {question
+    id: value}, are checked and stored as check_rules says; a required question the party is
+    asked must be answered, except by the organisers (``source`` admin: a registration taken by
+    phone). Raises RegistrationError and writes nothing when it does.
     """
     now = now or timezone.now()
     email = email.strip().lower()
-    check_rules(
+    answers = check_rules(
         event=event,
         visit_date=visit_date,
         party_size=party_size,
         organisation=organisation,
         consent=consent,
         now=now,
+        answers=answers or {},
+        require_answers=source != RegistrationSource.ADMIN,
     )
     try:
         with transaction.atomic():
@@ -226,6 +254,7 @@ def register(
                 "email_attempts": 0,
                 "email_error": "",
                 "anonymised_at": None,
+                "answers": answers,
             }
             # An address already registered for the day fails this insert (the partial unique
             # index on day and email): no look-up on the common path, the lock held shorter.

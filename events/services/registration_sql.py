@@ -102,6 +102,7 @@ REGISTRATION_COLUMNS = (
     "email_attempts",
     "email_error",
     "anonymised_at",
+    "answers",
 )
 PASS_COLUMNS = ("registration_id", "code", "pdf", "pdf_fingerprint", "created_at")
 _DATETIMES = {
@@ -115,10 +116,21 @@ _DATETIMES = {
 }
 
 
+_JSON = {"answers"}
+
+
+def _adapt(column: str, value, adapt_datetime):
+    if column in _DATETIMES:
+        return adapt_datetime(value)
+    if column in _JSON:  # as JSONField stores it on either database
+        return connection.ops.adapt_json_value(value, None)
+    return value
+
+
 def insert(table: str, columns: tuple[str, ...], values: dict) -> int:
     """Insert one row of ``values`` (keyed by column); its id. Unique indexes raise IntegrityError."""
     adapt = connection.ops.adapt_datetimefield_value
-    params = [adapt(values[c]) if c in _DATETIMES else values[c] for c in columns]
+    params = [_adapt(c, values[c], adapt) for c in columns]
     returning = connection.features.can_return_columns_from_insert
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:

@@ -3,7 +3,11 @@
 A registration keeps its event, day, party size, status, times and pass code (the check-ins
 point at it), so attendance, no-shows and the waiting list count the same afterwards. Its
 organisation is replaced by the category the figures read from it (a school, another group), so
-the "by organisation type" figures stay the same too.
+the "by organisation type" figures stay the same too. Answers to the organisers' questions go
+the same way: written answers are removed (anyone may write their name in one), answers picked
+from the organisers' own list (a choice, yes or no) stay, as the organisation's category does,
+so the figures' count per choice stays the same; with no name, email or phone left on the row
+they describe no one.
 """
 
 import datetime as dt
@@ -13,7 +17,8 @@ from django.db import transaction
 from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 
-from events.models import AccessCode, Pass, Registration
+from events.enums import ANSWER_CHOICE_KINDS
+from events.models import AccessCode, Pass, Registration, RegistrationQuestion
 from figures.stats import GROUP, SCHOOL, organisation_type
 
 # Addresses of erased rows: unique per row (an address registers once per day), never delivered
@@ -41,6 +46,7 @@ def _anonymise_batch(ids: list[int], now: dt.datetime) -> None:
         named = rows.exclude(organisation="")
         named.alias(kind=organisation_type()).filter(kind=SCHOOL).update(organisation=SCHOOL)
         named.exclude(organisation=SCHOOL).update(organisation=GROUP)
+        _keep_chosen_answers(rows)
         rows.update(
             full_name="",
             phone="",
@@ -54,6 +60,24 @@ def _anonymise_batch(ids: list[int], now: dt.datetime) -> None:
         Pass.objects.filter(pk__in=[p.pk for p in passes]).update(pdf="", pdf_fingerprint="")
         files = [p.pdf for p in passes]
         transaction.on_commit(lambda: _delete_files(files))
+
+
+def _keep_chosen_answers(rows: QuerySet) -> None:
+    """Keep only the answers picked from a list; a batch of at most 1000 rows, in one UPDATE.
+    An answer to a question since removed is dropped: what kind it was is no longer known."""
+    answered = list(rows.exclude(answers={}).values_list("pk", "event_id", "answers"))
+    if not answered:
+        return
+    kept = {}
+    for question in RegistrationQuestion.objects.filter(
+        page_id__in={event_id for _pk, event_id, _answers in answered}, kind__in=ANSWER_CHOICE_KINDS
+    ):
+        kept.setdefault(question.page_id, set()).add(question.key)
+    changed = []
+    for pk, event_id, answers in answered:
+        keys = kept.get(event_id, set())
+        changed.append(Registration(pk=pk, answers={k: v for k, v in answers.items() if k in keys}))
+    Registration.objects.bulk_update(changed, ["answers"])
 
 
 def _forget_admin_history(ids: list[int]) -> None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from bookday.exports import BOM, CSV, cell
 from events.consent import consent_text
 from events.models import CheckIn, Registration
+from events.services.questions import answer_text, labelled_answers
 from events.services.registration import RegistrationError, cancel
 from events.validators import display_vn_mobile
 from privacy.enums import DataRequestKind
@@ -32,7 +33,7 @@ def registrations_of(email: str) -> QuerySet:
         Registration.objects.for_email(email)
         .filter(anonymised_at__isnull=True)
         .select_related("event", "day", "entry_pass")
-        .prefetch_related(Prefetch("entry_pass__checkins", queryset=checkins))
+        .prefetch_related(Prefetch("entry_pass__checkins", queryset=checkins), "event__questions")
         .order_by("-day__date", "-created_at")
     )
 
@@ -56,6 +57,10 @@ def personal_data(email: str) -> list[dict]:
                 "phone": registration.phone,
                 "organisation": registration.organisation,
                 "party_size": registration.party_size,
+                "answers": [
+                    {"question": question, "answer": answer}
+                    for question, answer in labelled_answers(registration)
+                ],
                 "language": registration.language,
                 "registered_at": _local(registration.created_at),
                 "confirmed_at": _local(registration.confirmed_at),
@@ -109,6 +114,7 @@ def _csv_columns() -> list[tuple[str, str]]:
         ("phone", _("Phone")),
         ("organisation", _("School or organisation")),
         ("party_size", _("Number of people")),
+        ("answers", _("Answers to the organisers' questions")),
         ("registered_at", _("Registered at")),
         ("confirmed_at", _("Confirmed at")),
         ("cancelled_at", _("Cancelled at")),
@@ -141,6 +147,7 @@ def export_csv(*, email: str, now: dt.datetime | None = None) -> bytes:
             "phone": display_vn_mobile(registration.phone),  # as people write it, not a "+" formula
             "organisation": registration.organisation,
             "party_size": registration.party_size,
+            "answers": "; ".join(f"{q}: {answer_text(a)}" for q, a in labelled_answers(registration)),
             "registered_at": registration.created_at,
             "confirmed_at": registration.confirmed_at,
             "cancelled_at": registration.cancelled_at,

@@ -139,6 +139,7 @@ def edit_form(page: EventPage, **changes) -> dict:
         "hold_minutes": page.hold_minutes,
         "retention_days": page.retention_days,
         "programme": inline_formset([]),
+        "questions": inline_formset([]),
         "body": streamfield([]),
         "comments": inline_formset([]),
     }

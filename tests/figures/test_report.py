@@ -372,3 +372,49 @@ def test_exports_open_in_vietnamese_excel(client, two_booths, organiser):
 )
 def test_place_and_date_line(day, language, line):
     assert place_and_date("Bắc Ninh", day, language) == line
+
+
+def test_each_choice_question_is_counted_and_charted(event):
+    from events.enums import QuestionKind
+    from events.models import RegistrationQuestion
+    from figures.report import tables
+    from figures.stats import event_figures
+    from tests.factories import register_visitor
+
+    heard = RegistrationQuestion.objects.create(
+        page=event,
+        kind=QuestionKind.CHOICE,
+        label="Biết qua đâu?",
+        choices="Facebook\nNhà trường",
+        purpose="P",
+    )
+    topics = RegistrationQuestion.objects.create(
+        page=event, kind=QuestionKind.CHOICES, label="Chủ đề", choices="Thiếu nhi\nLịch sử", purpose="P"
+    )
+    first = RegistrationQuestion.objects.create(
+        page=event, kind=QuestionKind.YES_NO, label="Lần đầu?", purpose="P"
+    )
+    RegistrationQuestion.objects.create(page=event, kind=QuestionKind.TEXT, label="Ghi chú", purpose="P")
+    for answers in (
+        {heard.key: "Facebook", topics.key: ["Thiếu nhi", "Lịch sử"], first.key: True},
+        {heard.key: "Facebook", topics.key: ["Lịch sử"], first.key: False},
+        {heard.key: "Nhà trường", first.key: True},
+        {},
+    ):
+        register_visitor(event, answers=answers)
+    figures = event_figures(event)
+    counts = {
+        q.label: (q.answered, {c.choice: c.registrations for c in q.choices}) for q in figures.by_question
+    }
+    assert counts == {
+        "Biết qua đâu?": (3, {"Facebook": 2, "Nhà trường": 1}),
+        "Chủ đề": (2, {"Thiếu nhi": 1, "Lịch sử": 2}),
+        "Lần đầu?": (3, {"yes": 2, "no": 1}),
+    }  # the short-text question is not charted
+    with translation.override("vi"):
+        drawn = {c.title: c for c in charts(figures)}
+        table = {t.caption: t for t in tables(figures)}["Lần đầu?"]
+    assert [c.title for c in charts(figures)][-3:] == ["Biết qua đâu?", "Chủ đề", "Lần đầu?"]
+    assert drawn["Lần đầu?"].labels == ["Có", "Không"] and drawn["Lần đầu?"].values == [2, 1]
+    assert "Facebook: 2" in drawn["Biết qua đâu?"].description
+    assert [[cell.text for cell in row] for row in table.cells] == [["Có", "2"], ["Không", "1"]]

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from events.models import CheckIn, Registration
+from events.enums import QuestionKind
+from events.models import CheckIn, Registration, RegistrationQuestion
 from figures.report import headline_sentence, tables
 from figures.stats import event_figures
 from privacy.services.retention import purge
@@ -37,6 +38,23 @@ def finished(event_index):
     event.retention_days = 3
     event.save()
     CheckIn.objects.filter(event=event).update(device="Samsung A15 — Cổng của chị Lan")
+    # The organisers' questions: a choice counted in the figures, a written answer with a name in it.
+    heard = RegistrationQuestion.objects.create(
+        page=event,
+        kind=QuestionKind.CHOICE,
+        label="Biết qua đâu?",
+        choices="Facebook\nNhà trường",
+        purpose="P",
+    )
+    note = RegistrationQuestion.objects.create(
+        page=event, kind=QuestionKind.TEXT, label="Ghi chú", purpose="P"
+    )
+    for n, registration in enumerate(Registration.objects.filter(event=event).order_by("pk")):
+        registration.answers = {
+            heard.key: ["Facebook", "Nhà trường"][n % 2],
+            note.key: "Gọi cô Thảo 0987654321",
+        }
+        registration.save(update_fields=["answers"])
     ExhibitorApplication.objects.create(
         event=event,
         organisation_name="Nhà sách Hoa Mai",
@@ -74,7 +92,13 @@ def personal_values(event) -> set[str]:
         "full_name", "email", "phone"
     ):
         values |= {name, email, phone, phone.removeprefix("+84")}  # also as typed, 0912...
-    return values | {"Trần Thị Bích", "bich.hoamai@example.vn", "+84977111222", "Cổng của chị Lan"}
+    return values | {
+        "Trần Thị Bích",
+        "bich.hoamai@example.vn",
+        "+84977111222",
+        "Cổng của chị Lan",
+        "0987654321",  # ASCII: SQLite stores JSON text with \u escapes
+    }
 
 
 def tables_containing(needle: str) -> list[str]:
@@ -108,7 +132,8 @@ def test_a_purge_erases_everything_personal_and_no_figure_changes(
         report = purge(now=now)
 
     assert [e.event.pk for e in report.events] == [event.pk]
-    assert figures_and_report(event, now) == before
+    assert figures_and_report(event, now) == before  # the answers' counts too
+    assert any(q.choices for q in event_figures(event, now=now).by_question)
     leftovers = {value: tables_containing(value) for value in people}
     assert {value: where for value, where in leftovers.items() if where} == {}
     assert not upload.file.storage.exists(upload.file.name)

@@ -187,3 +187,40 @@ def test_an_erased_registration_has_no_pass_page_and_no_cached_pdf(client, event
         erase(email=EMAIL)
     assert not cached.storage.exists(cached.name)
     assert client.get(f"/p/{code}/").status_code == 404
+
+
+def test_answers_are_part_of_the_data_and_written_ones_are_erased(client, event):
+    from events.enums import QuestionAudience, QuestionKind
+    from events.models import RegistrationQuestion
+
+    heard = RegistrationQuestion.objects.create(
+        page=event,
+        kind=QuestionKind.CHOICE,
+        label="Biết qua đâu?",
+        choices="Facebook\nNhà trường",
+        purpose="Để quảng bá các kỳ sau.",
+    )
+    note = RegistrationQuestion.objects.create(
+        page=event,
+        kind=QuestionKind.TEXT,
+        label="Lớp/khối",
+        audience=QuestionAudience.GROUPS,
+        purpose="Để bố trí khu vực đọc.",
+    )
+    registration = register_visitor(
+        event, email=EMAIL, party_size=3, answers={heard.key: "Facebook", note.key: "Lớp 9A cô Thảo"}
+    ).registration
+    [data] = personal_data(EMAIL)
+    assert data["answers"] == [
+        {"question": "Biết qua đâu?", "answer": "Facebook"},
+        {"question": "Lớp/khối", "answer": "Lớp 9A cô Thảo"},
+    ]
+    rows = list(csv.reader(io.StringIO(export_csv(email=EMAIL).decode("utf-8-sig"))))
+    assert "Biết qua đâu?: Facebook; Lớp/khối: Lớp 9A cô Thảo" in rows[1]
+    # The privacy notice says why each question is asked.
+    notice = client.get("/privacy/", headers={"accept-language": "vi"}).content.decode()
+    assert "Để quảng bá các kỳ sau." in notice and "Lớp/khối" in notice
+    erase(email=EMAIL)
+    registration.refresh_from_db()
+    # The written answer is gone; the choice stays, as the figures count it, with no one's name.
+    assert registration.answers == {heard.key: "Facebook"}
