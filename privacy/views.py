@@ -99,6 +99,8 @@ def _page(request, email: str, *, forms: dict | None = None, status: int = 200, 
             prefix=f"r{registration.pk}",
         )
         registration.consent_wording = consent_text(registration.consent_version)
+        for delivery in registration.messages_sent:
+            delivery.label = rights.message_label(delivery)
         registration.to_come = registration.pk in to_come
     context = {
         "email": email,
