@@ -83,6 +83,8 @@ class ReviewView(WagtailAdminTemplateMixin, TemplateView):
             if "send_test" in request.POST:
                 address = send_test(announcement=announcement, user=request.user)
                 messages.success(request, _("A test was sent to %(address)s.") % {"address": address})
+            elif "send" in request.POST and not request.POST.get("checked"):
+                messages.error(request, _("Tick the box to confirm you have read the preview, then send."))
             elif "send" in request.POST:
                 count = start_sending(announcement=announcement)
                 messages.success(

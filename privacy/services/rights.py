@@ -44,7 +44,9 @@ def registrations_of(email: str) -> QuerySet:
 
 def _sent_messages() -> QuerySet:
     """Reminders and announcements that reached the registration, oldest first."""
-    return Delivery.objects.filter(status=DeliveryStatus.SENT).select_related("announcement").order_by("sent_at")
+    return (
+        Delivery.objects.filter(status=DeliveryStatus.SENT).select_related("announcement").order_by("sent_at")
+    )
 
 
 def message_label(delivery: Delivery) -> str:
