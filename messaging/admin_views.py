@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.models import CreateView, EditView, IndexView
+from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView, IndexView
 
 from events.permissions import is_organiser
 from messaging.enums import AnnouncementStatus, DeliveryStatus
@@ -39,14 +39,23 @@ class AnnouncementCreateView(ToReview, CreateView):
     pass
 
 
-class AnnouncementEditView(ToReview, EditView):
-    """A sent announcement is not edited: its recipients have read it."""
+class DraftsOnly:
+    """A sent announcement is neither edited (its recipients have read it) nor deleted (with the
+    log of who got it): back to its review page."""
 
     def dispatch(self, request, *args, **kwargs):
         announcement = get_object_or_404(Announcement, pk=kwargs["pk"])
         if not announcement.is_draft:
             return redirect("announcements:review", announcement.pk)
         return super().dispatch(request, *args, **kwargs)
+
+
+class AnnouncementEditView(DraftsOnly, ToReview, EditView):
+    pass
+
+
+class AnnouncementDeleteView(DraftsOnly, DeleteView):
+    pass
 
 
 class AnnouncementIndexView(IndexView):

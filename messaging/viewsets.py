@@ -10,6 +10,7 @@ from bookday.admin_display import local_datetime
 from events.viewsets import BOOK_DAY_MENU_HOOK
 from messaging.admin_views import (
     AnnouncementCreateView,
+    AnnouncementDeleteView,
     AnnouncementEditView,
     AnnouncementIndexView,
     ReviewView,
@@ -38,6 +39,7 @@ class AnnouncementViewSet(ModelViewSet):
     index_view_class = AnnouncementIndexView
     add_view_class = AnnouncementCreateView
     edit_view_class = AnnouncementEditView
+    delete_view_class = AnnouncementDeleteView
     copy_view_enabled = False
     inspect_view_enabled = False
     search_fields = ["subject"]

@@ -53,3 +53,14 @@ def test_an_organiser_sends_once_and_a_second_click_is_refused_with_a_message(
     assert [m.to for m in mail.outbox] == [["huong@example.vn"]]
     # A sent announcement is not edited any more.
     assert client.get(f"/admin/announcements/edit/{announcement.pk}/").url.endswith("/review/")
+
+
+def test_a_sent_announcement_cannot_be_deleted_with_its_log(client, event, announcement):
+    announcement.status = "sent"
+    announcement.save()
+    client.force_login(staff("mai", ORGANISERS))
+    client.post(f"/admin/announcements/delete/{announcement.pk}/")
+    assert Announcement.objects.filter(pk=announcement.pk).exists()
+    draft = Announcement.objects.create(event=event, subject="Nháp", body="…")
+    client.post(f"/admin/announcements/delete/{draft.pk}/")
+    assert not Announcement.objects.filter(pk=draft.pk).exists()
