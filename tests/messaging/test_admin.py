@@ -64,3 +64,10 @@ def test_a_sent_announcement_cannot_be_deleted_with_its_log(client, event, annou
     draft = Announcement.objects.create(event=event, subject="Nháp", body="…")
     client.post(f"/admin/announcements/delete/{draft.pk}/")
     assert not Announcement.objects.filter(pk=draft.pk).exists()
+
+
+def test_announcements_are_listed_in_the_book_day_menu_for_organisers_only(client):
+    client.force_login(staff("mai", ORGANISERS))
+    assert "/admin/announcements/" in client.get("/admin/").content.decode()
+    client.force_login(staff("bientap", EDITORS))
+    assert "/admin/announcements/" not in client.get("/admin/").content.decode()
