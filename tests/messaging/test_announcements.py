@@ -304,3 +304,14 @@ def test_what_was_sent_is_in_my_data_and_erasing_leaves_no_address_in_the_log(ev
 
     assert not Delivery.objects.filter(error__contains="john@example.com").exists()
     assert Delivery.objects.filter(registration=visitors["john"]).exists()  # the count stays
+
+
+def test_my_data_lists_the_reminders_and_announcements_sent(client, event, visitors, start):
+    from privacy.services.links import request_link
+    from tests.privacy.test_links import link_in
+
+    start(announcement_for(event))
+    mail.outbox.clear()
+    request_link(email="huong@example.vn")
+    page = client.post(link_in(mail.outbox[0]), follow=True).content.decode()
+    assert "Thông báo: Ngày 06/12 chuyển vào hội trường do mưa" in page
