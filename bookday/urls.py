@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("publishers.urls")),
     path("", include("privacy.urls")),
     path("", include("floor.urls")),
+    path("", include("messaging.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

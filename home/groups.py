@@ -39,6 +39,7 @@ ORGANISER_APPS = [
     "events",
     "publishers",
     "privacy",
+    "messaging",
     "auth",
     "wagtailadmin",
     "wagtailcore",

@@ -101,6 +101,8 @@ def _page(request, email: str, *, forms: dict | None = None, status: int = 200, 
         )
         registration.consent_wording = consent_text(registration.consent_version)
         registration.answer_rows = [(q, answer_text(a)) for q, a in labelled_answers(registration)]
+        for delivery in registration.messages_sent:
+            delivery.label = rights.message_label(delivery)
         registration.to_come = registration.pk in to_come
     context = {
         "email": email,

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "figures",
     "privacy",
     "floor",
+    "messaging",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -241,6 +242,13 @@ else:
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Bookday <no-reply@bookday.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Reminders and announcements go through one channel (messaging.channels): email, or the console
+# in development; an SMS or Zalo provider would be another class named here.
+MESSAGING_CHANNEL = env("MESSAGING_CHANNEL", default="messaging.channels.EmailChannel")
+# Announcements are sent in the background at most this many messages a minute (a mail provider's
+# limit), each recipient tried at most ANNOUNCEMENT_MAX_ATTEMPTS times.
+ANNOUNCEMENT_RATE_PER_MINUTE = env.int("ANNOUNCEMENT_RATE_PER_MINUTE", default=60)
+ANNOUNCEMENT_MAX_ATTEMPTS = env.int("ANNOUNCEMENT_MAX_ATTEMPTS", default=3)
 
 # --- Language, time, formats ------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -20,6 +20,7 @@ from django.db.models.functions import Cast, Concat
 from events.enums import ANSWER_CHOICE_KINDS
 from events.models import AccessCode, Pass, Registration, RegistrationQuestion
 from figures.stats import GROUP, SCHOOL, organisation_type
+from messaging.models import Delivery
 
 # Addresses of erased rows: unique per row (an address registers once per day), never delivered
 # (.invalid is reserved for that, RFC 2606).
@@ -55,6 +56,8 @@ def _anonymise_batch(ids: list[int], now: dt.datetime) -> None:
             anonymised_at=now,
         )
         AccessCode.objects.filter(registration_id__in=ids).delete()
+        # The log of reminders and announcements keeps no address, but a refusal quotes it.
+        Delivery.objects.filter(registration_id__in=ids).exclude(error="").update(error="")
         _forget_admin_history(ids)
         passes = list(Pass.objects.filter(registration_id__in=ids).exclude(pdf=""))
         Pass.objects.filter(pk__in=[p.pk for p in passes]).update(pdf="", pdf_fingerprint="")

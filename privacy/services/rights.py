@@ -20,6 +20,8 @@ from events.models import CheckIn, Registration
 from events.services.questions import answer_text, labelled_answers
 from events.services.registration import RegistrationError, cancel
 from events.validators import display_vn_mobile
+from messaging.enums import DeliveryStatus
+from messaging.models import Delivery
 from privacy.enums import DataRequestKind
 from privacy.services import PrivacyError
 from privacy.services.anonymise import anonymise_registrations
@@ -33,9 +35,26 @@ def registrations_of(email: str) -> QuerySet:
         Registration.objects.for_email(email)
         .filter(anonymised_at__isnull=True)
         .select_related("event", "day", "entry_pass")
-        .prefetch_related(Prefetch("entry_pass__checkins", queryset=checkins), "event__questions")
+        .prefetch_related(
+            Prefetch("entry_pass__checkins", queryset=checkins),
+            Prefetch("deliveries", queryset=_sent_messages(), to_attr="messages_sent"),
+            "event__questions",
+        )
         .order_by("-day__date", "-created_at")
     )
+
+
+def _sent_messages() -> QuerySet:
+    """Reminders and announcements that reached the registration, oldest first."""
+    return (
+        Delivery.objects.filter(status=DeliveryStatus.SENT).select_related("announcement").order_by("sent_at")
+    )
+
+
+def message_label(delivery: Delivery) -> str:
+    if delivery.announcement_id:
+        return _("Announcement: %(subject)s") % {"subject": delivery.announcement.subject}
+    return _("Reminder for %(date)s") % {"date": f"{delivery.visit_date:%d/%m/%Y}"}
 
 
 def _local(value: dt.datetime | None) -> str | None:
@@ -75,6 +94,10 @@ def personal_data(email: str) -> list[dict]:
                     "pass_email_sent_at": _local(registration.email_sent_at),
                     "attempts": registration.email_attempts,
                     "last_error": registration.email_error,
+                    "reminders_and_announcements": [
+                        {"what": message_label(d), "sent_at": _local(d.sent_at)}
+                        for d in registration.messages_sent
+                    ],
                 },
                 "check_ins": [
                     {
@@ -123,6 +146,7 @@ def _csv_columns() -> list[tuple[str, str]]:
         ("consent_text", _("Consent text")),
         ("pass_code", _("Pass code")),
         ("pass_email_sent_at", _("Pass email sent at")),
+        ("messages_sent", _("Reminders and announcements sent")),
         ("check_ins", _("Check-ins")),
     ]
 
@@ -156,6 +180,9 @@ def export_csv(*, email: str, now: dt.datetime | None = None) -> bytes:
             "consent_text": consent_text(registration.consent_version),
             "pass_code": entry_pass.code,
             "pass_email_sent_at": registration.email_sent_at,
+            "messages_sent": "; ".join(
+                f"{cell(d.sent_at, CSV)} {message_label(d)}" for d in registration.messages_sent
+            ),
             "check_ins": "; ".join(
                 f"{cell(c.scanned_at, CSV)} {c.gate.name}: {c.get_result_display()} ({c.admitted})"
                 for c in entry_pass.checkins.all()
