@@ -11,6 +11,12 @@ class ProgrammeKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class SessionBookingStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class RegistrationWindow(models.TextChoices):
     NOT_YET = "not_yet", _("Not open yet")
     OPEN = "open", _("Open")

@@ -2,6 +2,7 @@ from .access import AccessCode, AccessCodeQuerySet
 from .checkin import CheckIn, CheckInQuerySet, Gate, WalkIn
 from .pages import EventIndexPage, EventPage, EventPageQuerySet, ProgrammeItem
 from .registration import EventDay, Pass, Registration, RegistrationQuerySet
+from .sessions import SessionBooking, SessionBookingQuerySet
 
 __all__ = [
     "AccessCode",
@@ -18,4 +19,6 @@ __all__ = [
     "ProgrammeItem",
     "Registration",
     "RegistrationQuerySet",
+    "SessionBooking",
+    "SessionBookingQuerySet",
 ]

@@ -371,6 +371,19 @@ class EventPage(BasePage):
         )
         return {day: self.daily_capacity - taken.get(day, 0) for day in self.days}
 
+    def session_places_left(self) -> dict[int, int]:
+        """Places left at each session with places (programme item id -> places), from one
+        aggregate query; open sessions are not listed."""
+        from events.enums import SessionBookingStatus
+
+        booked = models.Q(bookings__status=SessionBookingStatus.BOOKED)
+        sessions = (
+            ProgrammeItem.objects.filter(page=self, places__isnull=False)
+            .annotate(taken=models.Sum("bookings__people", filter=booked, default=0))
+            .values_list("pk", "places", "taken")
+        )
+        return {pk: max(places - taken, 0) for pk, places, taken in sessions}
+
     def programme_by_day(self):
         """[(day, [items])] in time order, for the programme section."""
         items = sorted(self.programme.all(), key=lambda i: (i.date, i.start_time))
@@ -517,6 +530,18 @@ class ProgrammeItem(Orderable):
     place = models.CharField(_("place"), max_length=200, blank=True, help_text=_("Hall, stage or booth."))
     speakers = models.CharField(_("speakers"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Sessions with places (signings, workshops): booked from the pass page, never oversold.
+    places = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("How many people may book a place. Empty: an open session, no booking."),
+    )
+    allow_walk_ins = models.BooleanField(
+        _("walk-ins while places are free"),
+        default=False,
+        help_text=_("At the session's door, visitors without a booking are let in while places are free."),
+    )
 
     panels = [
         FieldPanel("kind"),
@@ -525,6 +550,7 @@ class ProgrammeItem(Orderable):
         FieldPanel("place"),
         FieldPanel("speakers"),
         FieldPanel("description"),
+        FieldRowPanel([FieldPanel("places"), FieldPanel("allow_walk_ins")]),
     ]
 
     class Meta(Orderable.Meta):
@@ -536,8 +562,27 @@ class ProgrammeItem(Orderable):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.start_time and self.end_time and self.end_time <= self.start_time:
-            raise ValidationError({"end_time": _("The end must be after the start.")})
+            errors["end_time"] = _("The end must be after the start.")
+        if self.places is not None and self.places < 0:
+            errors["places"] = _("The number of places cannot be negative.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def bookable(self) -> bool:
+        """Whether visitors book places for this session (an open talk has no places)."""
+        return self.places is not None
+
+    @property
+    def is_signing(self) -> bool:
+        return self.kind == ProgrammeKind.SIGNING
+
+    @property
+    def ends_or_assumed(self) -> dt.datetime:
+        """The end, or an hour after the start when none is given (as now_and_next counts it)."""
+        return self.ends_at or self.starts_at + dt.timedelta(hours=1)
 
     @property
     def starts_at(self) -> dt.datetime:

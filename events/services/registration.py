@@ -22,6 +22,7 @@ from events.models import EventDay, EventPage, Pass, Registration
 from events.models.registration import new_pass_code
 from events.services import registration_sql as sql
 from events.services.access import HOLD_LINK_MAX_AGE, HOLD_SALT
+from events.services.sessions import cancel_registration_bookings
 from events.tasks import queue_email
 
 
@@ -281,6 +282,8 @@ def cancel(*, registration: Registration, now: dt.datetime | None = None) -> lis
         current.save(update_fields=["status", "cancelled_at"])
         _send_later(current)
         promoted = _promote(current.day, now) if was_confirmed else []
+        # A cancelled visit holds no places at sessions either: they go to those waiting lists.
+        cancel_registration_bookings(registration=current, now=now)
     registration.refresh_from_db()
     return promoted
 

@@ -1,0 +1,73 @@
+"""Places booked at a programme session (a signing, a workshop). Writes happen only in
+events.services.sessions."""
+
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.enums import SessionBookingStatus
+
+# Bookings that still stand: their people are in the session or in its waiting list.
+ACTIVE_BOOKING = (SessionBookingStatus.BOOKED, SessionBookingStatus.WAITING)
+
+
+class SessionBookingQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=ACTIVE_BOOKING)
+
+    def booked(self):
+        """The one rule of "places taken" at a session: booked bookings, counting their people."""
+        return self.filter(status=SessionBookingStatus.BOOKED)
+
+    def waiting(self):
+        """The session's waiting list in the order people joined it."""
+        return self.filter(status=SessionBookingStatus.WAITING).order_by("created_at", "pk")
+
+    def people(self) -> int:
+        return self.aggregate(n=Sum("people"))["n"] or 0
+
+
+class SessionBooking(models.Model):
+    """Places of one pass at one session; the row stays when cancelled (queue numbers are never reused)."""
+
+    wagtail_reference_index_ignore = True
+
+    session = models.ForeignKey(
+        "events.ProgrammeItem", verbose_name=_("session"), on_delete=models.CASCADE, related_name="bookings"
+    )
+    entry_pass = models.ForeignKey(
+        "events.Pass", verbose_name=_("pass"), on_delete=models.CASCADE, related_name="session_bookings"
+    )
+    people = models.PositiveSmallIntegerField(_("number of people"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SessionBookingStatus.choices, default=SessionBookingStatus.BOOKED
+    )
+    # Signings only: the place in the queue at the author's table, given when the places are booked.
+    queue_number = models.PositiveIntegerField(_("queue number"), null=True, blank=True)
+    created_at = models.DateTimeField(_("booked at"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = SessionBookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session booking")
+        verbose_name_plural = _("session bookings")
+        ordering = ["session", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "entry_pass"],
+                condition=Q(status__in=ACTIVE_BOOKING),
+                name="one_active_booking_per_pass_and_session",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "queue_number"],
+                condition=Q(queue_number__isnull=False),
+                name="unique_queue_number_per_session",
+            ),
+            models.CheckConstraint(condition=Q(people__gte=1), name="session_booking_people_at_least_one"),
+        ]
+        indexes = [models.Index(fields=["session", "status"], name="session_booking_status")]
+
+    def __str__(self):
+        return f"{self.session} — {self.people}"
