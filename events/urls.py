@@ -10,6 +10,7 @@ urlpatterns = [
     path("p/<str:code>/pass.pdf", views.pass_pdf_view, name="pass_pdf"),
     path("p/<str:code>/calendar.ics", views.pass_calendar, name="pass_calendar"),
     path("p/<str:code>/gate/", views.pass_gate, name="pass_gate"),
+    path("p/<str:code>/sessions/", views.pass_sessions, name="pass_sessions"),
     path("p/<str:code>/manage/", views.pass_manage, name="pass_manage"),
     path("p/<str:code>/access/", views.pass_access, name="pass_access"),
     path("p/<str:code>/cancel/", views.pass_cancel, name="pass_cancel"),

@@ -384,9 +384,19 @@ class EventPage(BasePage):
         )
         return {pk: max(places - taken, 0) for pk, places, taken in sessions}
 
+    def programme_items(self) -> list:
+        """Every programme item in time order, each with ``places_left`` (None for open sessions)."""
+        if not hasattr(self, "_programme_items"):
+            items = sorted(self.programme.all(), key=lambda i: (i.date, i.start_time))
+            left = self.session_places_left() if any(i.places is not None for i in items) else {}
+            for item in items:
+                item.places_left = left.get(item.pk)
+            self._programme_items = items
+        return self._programme_items
+
     def programme_by_day(self):
         """[(day, [items])] in time order, for the programme section."""
-        items = sorted(self.programme.all(), key=lambda i: (i.date, i.start_time))
+        items = self.programme_items()
         return [
             (day, [i for i in items if i.date == day])
             for day in self.days
@@ -411,7 +421,7 @@ class EventPage(BasePage):
         """
         now = now or timezone.now()
         today = timezone.localtime(now).date()
-        items = sorted((i for i in self.programme.all() if i.date == today), key=lambda i: i.start_time)
+        items = [i for i in self.programme_items() if i.date == today]
         on_now = [i for i in items if i.starts_at <= now < (i.ends_at or i.starts_at + dt.timedelta(hours=1))]
         coming = [i for i in items if i.starts_at > now][:upcoming]
         return on_now, coming

@@ -24,6 +24,15 @@ class SessionBookingQuerySet(models.QuerySet):
         """The session's waiting list in the order people joined it."""
         return self.filter(status=SessionBookingStatus.WAITING).order_by("created_at", "pk")
 
+    def of_pass(self, entry_pass):
+        """A pass's standing bookings in time order, as the pass, its PDF and its email list them."""
+        return (
+            self.active()
+            .filter(entry_pass=entry_pass)
+            .select_related("session")
+            .order_by("session__date", "session__start_time", "pk")
+        )
+
     def people(self) -> int:
         return self.aggregate(n=Sum("people"))["n"] or 0
 
@@ -71,3 +80,20 @@ class SessionBooking(models.Model):
 
     def __str__(self):
         return f"{self.session} — {self.people}"
+
+    @property
+    def time_range(self) -> str:
+        session = self.session
+        end = f"–{session.end_time:%H:%M}" if session.end_time else ""
+        return f"{session.start_time:%H:%M}{end}"
+
+    @property
+    def label(self) -> str:
+        """How the pass shows it; a signing with its queue number ("Ký tặng - Nguyễn Nhật Ánh - số 37")."""
+        session = self.session
+        if self.queue_number is None:
+            return session.title
+        return _("Signing - %(author)s - no. %(number)s") % {
+            "author": session.speakers or session.title,
+            "number": self.queue_number,
+        }

@@ -53,6 +53,35 @@ class BookingResult:
     created: bool  # False: the pass already had places at this session; nothing new was written
 
 
+@dataclass(frozen=True)
+class PassSessions:
+    """What a pass page shows about sessions (read only)."""
+
+    bookings: list[SessionBooking]  # booked or waiting, in time order
+    offers: list[ProgrammeItem]  # sessions of the pass's day still open to book, with places_left
+
+
+def sessions_for_pass(entry_pass: Pass, now: dt.datetime | None = None) -> PassSessions:
+    """The pass's bookings and the sessions of its day it could still book, from three queries."""
+    now = now or timezone.now()
+    registration = entry_pass.registration
+    bookings = list(SessionBooking.objects.of_pass(entry_pass))
+    booked_ids = {b.session_id for b in bookings}
+    left = registration.event.session_places_left()
+    offers = []
+    if registration.status == RegistrationStatus.CONFIRMED:
+        day_sessions = ProgrammeItem.objects.filter(
+            page_id=registration.event_id, date=registration.day.date, places__isnull=False
+        ).order_by("start_time", "pk")
+        for session in day_sessions:
+            if session.pk not in booked_ids and now < session.starts_at:
+                session.places_left = left.get(session.pk, 0)
+                offers.append(session)
+    for booking in bookings:
+        booking.session.places_left = left.get(booking.session_id, 0)
+    return PassSessions(bookings, offers)
+
+
 def _locked(session: ProgrammeItem) -> ProgrammeItem:
     """The session's row, locked for the rest of the transaction, with its current places (an
     organiser may have published a change since the caller read it)."""

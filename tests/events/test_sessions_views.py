@@ -1,0 +1,79 @@
+"""Booking places at sessions from the pass page, and places left in the event's programme."""
+
+import datetime as dt
+
+import pytest
+
+from events.enums import ProgrammeKind, SessionBookingStatus
+from events.models import SessionBooking
+from tests.factories import ProgrammeItemFactory, register_visitor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def today(event):
+    return event.start_date + dt.timedelta(days=1)
+
+
+@pytest.fixture
+def signing(event, today):
+    return ProgrammeItemFactory(
+        page=event,
+        date=today,
+        start_time=dt.time(14, 0),
+        end_time=dt.time(15, 0),
+        places=40,
+        kind=ProgrammeKind.SIGNING,
+        title="Giao lưu và ký tặng",
+        speakers="Nguyễn Nhật Ánh",
+    )
+
+
+@pytest.fixture
+def entry_pass(event, today):
+    return register_visitor(event, visit_date=today, party_size=3).registration.entry_pass
+
+
+def test_the_pass_page_offers_the_days_sessions_with_places_left(client, entry_pass, signing):
+    page = client.get(entry_pass.path).content.decode()
+    assert "Giao lưu và ký tặng" in page
+    assert "Còn 40 chỗ" in page or "40" in page
+    assert f'max="{entry_pass.registration.party_size}"' in page
+
+
+def test_booking_from_the_pass_page_shows_the_queue_number(client, entry_pass, signing):
+    # Someone booked before: this pass gets number 2.
+    other = register_visitor(signing.page, visit_date=signing.date).registration.entry_pass
+    client.post(f"/p/{other.code}/sessions/", {"session_id": signing.pk, "people": 1, "action": "book"})
+    response = client.post(
+        f"/p/{entry_pass.code}/sessions/", {"session_id": signing.pk, "people": 2, "action": "book"}
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Ký tặng - Nguyễn Nhật Ánh - số 2" in page
+    booking = SessionBooking.objects.get(entry_pass=entry_pass)
+    assert (booking.people, booking.status) == (2, SessionBookingStatus.BOOKED)
+
+
+def test_more_people_than_the_pass_is_refused_with_a_message_and_nothing_saved(client, entry_pass, signing):
+    response = client.post(
+        f"/p/{entry_pass.code}/sessions/", {"session_id": signing.pk, "people": 4, "action": "book"}
+    )
+    assert response.status_code == 409
+    assert "tối đa 3" in response.content.decode()
+    assert not SessionBooking.objects.exists()
+
+
+def test_cancelling_from_the_pass_page(client, entry_pass, signing):
+    url = f"/p/{entry_pass.code}/sessions/"
+    client.post(url, {"session_id": signing.pk, "people": 1, "action": "book"})
+    response = client.post(url, {"session_id": signing.pk, "people": 1, "action": "cancel"})
+    assert response.status_code == 302
+    assert not SessionBooking.objects.active().exists()
+
+
+def test_the_event_programme_shows_places_left(client, event, signing, entry_pass):
+    client.post(f"/p/{entry_pass.code}/sessions/", {"session_id": signing.pk, "people": 3, "action": "book"})
+    page = client.get(event.url).content.decode()
+    assert "Còn 37 chỗ" in page
