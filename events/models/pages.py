@@ -586,6 +586,11 @@ class ProgrammeItem(Orderable):
         return self.places is not None
 
     @property
+    def open_for_booking(self) -> bool:
+        """Places can still be booked (the service decides; this only says whether to offer it)."""
+        return self.places is not None and timezone.now() < self.starts_at
+
+    @property
     def is_signing(self) -> bool:
         return self.kind == ProgrammeKind.SIGNING
 

@@ -77,3 +77,44 @@ def test_the_event_programme_shows_places_left(client, event, signing, entry_pas
     client.post(f"/p/{entry_pass.code}/sessions/", {"session_id": signing.pk, "people": 3, "action": "book"})
     page = client.get(event.url).content.decode()
     assert "Còn 37 chỗ" in page
+
+
+def test_the_pdf_and_the_email_list_the_places_and_stay_one_page(
+    event, today, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core import mail
+    from pypdf import PdfReader
+
+    from events.services.passes import pass_pdf
+    from events.services.registration import resend_pass
+    from events.services.sessions import book
+
+    long_title = ("Giao lưu và ký tặng sách thiếu nhi cùng các tác giả trẻ " * 5)[:255]
+    entry_pass = register_visitor(
+        event, visit_date=today, party_size=3, full_name="Nguyễn Văn Ưng"
+    ).registration.entry_pass
+    for hour in (11, 13, 15, 17):  # four sessions: the PDF lists three, each on one line
+        item = ProgrammeItemFactory(
+            page=event,
+            date=today,
+            start_time=dt.time(hour, 0),
+            end_time=dt.time(hour, 30),
+            places=10,
+            kind=ProgrammeKind.SIGNING,
+            title=long_title,
+            speakers="Nguyễn Nhật Ánh",
+            place=("Gian hàng NXB Trẻ " * 10)[:200],
+        )
+        book(entry_pass=entry_pass, session=item, people=2)
+    entry_pass.refresh_from_db()
+    data = pass_pdf(entry_pass)
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    assert "Ký tặng - Nguyễn Nhật Ánh - số 1" in reader.pages[0].extract_text()
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        resend_pass(registration=entry_pass.registration)
+    assert "Ký tặng - Nguyễn Nhật Ánh - số 1" in mail.outbox[0].body
