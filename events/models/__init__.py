@@ -2,7 +2,7 @@ from .access import AccessCode, AccessCodeQuerySet
 from .checkin import CheckIn, CheckInQuerySet, Gate, WalkIn
 from .pages import EventIndexPage, EventPage, EventPageQuerySet, ProgrammeItem
 from .registration import EventDay, Pass, Registration, RegistrationQuerySet
-from .sessions import SessionBooking, SessionBookingQuerySet
+from .sessions import SessionAdmission, SessionBooking, SessionBookingQuerySet
 
 __all__ = [
     "AccessCode",
@@ -19,6 +19,7 @@ __all__ = [
     "ProgrammeItem",
     "Registration",
     "RegistrationQuerySet",
+    "SessionAdmission",
     "SessionBooking",
     "SessionBookingQuerySet",
 ]

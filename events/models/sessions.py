@@ -1,12 +1,13 @@
 """Places booked at a programme session (a signing, a workshop). Writes happen only in
 events.services.sessions."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.enums import SessionBookingStatus
+from events.enums import SESSION_ADMITTED, SessionBookingStatus, SessionEntryResult
 
 # Bookings that still stand: their people are in the session or in its waiting list.
 ACTIVE_BOOKING = (SessionBookingStatus.BOOKED, SessionBookingStatus.WAITING)
@@ -97,3 +98,54 @@ class SessionBooking(models.Model):
             "author": session.speakers or session.title,
             "number": self.queue_number,
         }
+
+
+class SessionAdmissionQuerySet(models.QuerySet):
+    def admitted(self):
+        """Scans at a session's door that let people in (the attendance figures count these)."""
+        return self.filter(result__in=SESSION_ADMITTED)
+
+
+class SessionAdmission(models.Model):
+    """One scan at a session's door and the decision taken, refusals included (the audit trail).
+    Writes happen only in events.services.session_door; rows are never deleted."""
+
+    wagtail_reference_index_ignore = True
+
+    session = models.ForeignKey(
+        "events.ProgrammeItem", verbose_name=_("session"), on_delete=models.CASCADE, related_name="admissions"
+    )
+    entry_pass = models.ForeignKey(
+        "events.Pass",
+        verbose_name=_("pass"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="session_admissions",
+    )
+    code = models.CharField(_("code scanned"), max_length=300)
+    result = models.CharField(_("result"), max_length=20, choices=SessionEntryResult.choices)
+    admitted = models.PositiveSmallIntegerField(_("people admitted"), default=0)
+    scanned_at = models.DateTimeField(_("scanned at"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    device = models.CharField(_("device"), max_length=255, blank=True)
+    client_id = models.CharField(_("client id"), max_length=64, unique=True)
+    request_fingerprint = models.CharField(max_length=64, editable=False)
+
+    objects = SessionAdmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session admission")
+        verbose_name_plural = _("session admissions")
+        ordering = ["-scanned_at"]
+        indexes = [models.Index(fields=["session", "result"], name="session_admission_result")]
+
+    def __str__(self):
+        return f"{self.session} — {self.get_result_display()}"

@@ -82,7 +82,7 @@ def sessions_for_pass(entry_pass: Pass, now: dt.datetime | None = None) -> PassS
     return PassSessions(bookings, offers)
 
 
-def _locked(session: ProgrammeItem) -> ProgrammeItem:
+def lock_session(session: ProgrammeItem) -> ProgrammeItem:
     """The session's row, locked for the rest of the transaction, with its current places (an
     organiser may have published a change since the caller read it)."""
     return ProgrammeItem.objects.select_for_update(of=("self",)).select_related("page").get(pk=session.pk)
@@ -94,7 +94,8 @@ def _next_queue_number(session: ProgrammeItem) -> int:
     return (last or 0) + 1
 
 
-def _give_places(booking: SessionBooking, session: ProgrammeItem) -> None:
+def give_places(booking: SessionBooking, session: ProgrammeItem) -> None:
+    """Within the caller's lock on ``session``: the booking holds its places (not saved here)."""
     booking.status = SessionBookingStatus.BOOKED
     if session.is_signing and booking.queue_number is None:
         booking.queue_number = _next_queue_number(session)
@@ -154,7 +155,7 @@ def book(
     now = now or timezone.now()
     entry_pass = Pass.objects.select_related("registration__day").get(pk=entry_pass.pk)
     with transaction.atomic():
-        session = _locked(session)
+        session = lock_session(session)
         check_rules(entry_pass=entry_pass, session=session, people=people, now=now)
         existing = session.bookings.active().filter(entry_pass=entry_pass).first()
         if existing is not None:
@@ -165,7 +166,7 @@ def book(
         left = session.places - session.bookings.booked().people()
         booking = SessionBooking(session=session, entry_pass=entry_pass, people=people, created_at=now)
         if people <= left:
-            _give_places(booking, session)
+            give_places(booking, session)
         elif join_waitlist and people <= session.places:
             booking.status = SessionBookingStatus.WAITING
         else:
@@ -187,7 +188,7 @@ def cancel_booking(*, booking: SessionBooking, now: dt.datetime | None = None) -
     """
     now = now or timezone.now()
     with transaction.atomic():
-        session = _locked(booking.session)
+        session = lock_session(booking.session)
         current = SessionBooking.objects.select_for_update().get(pk=booking.pk)
         if current.status == SessionBookingStatus.CANCELLED:
             return []
@@ -227,7 +228,7 @@ def _promote(session: ProgrammeItem, now: dt.datetime) -> list[SessionBooking]:
             break
         if waiting.people > free:
             continue
-        _give_places(waiting, session)
+        give_places(waiting, session)
         waiting.save(update_fields=["status", "queue_number"])
         free -= waiting.people
         promoted.append(waiting)
@@ -238,7 +239,7 @@ def promote_session(*, session: ProgrammeItem, now: dt.datetime | None = None) -
     """Book waiting bookings, oldest first, while they fit (e.g. after the places grew)."""
     now = now or timezone.now()
     with transaction.atomic():
-        return _promote(_locked(session), now)
+        return _promote(lock_session(session), now)
 
 
 def places_changed(*, event: EventPage, now: dt.datetime | None = None) -> list[SessionBooking]:
