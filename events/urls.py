@@ -18,6 +18,7 @@ urlpatterns = [
     path("register/confirm/<str:token>/", views.hold_confirm, name="hold_confirm"),
     # The gate scanner; its service worker and manifest live under /scan/ so that is their scope.
     path("scan/", scanner_views.scanner, name="scanner"),
+    path("scan/session/", scanner_views.session_door, name="session_door"),
     path("scan/login/", scanner_views.ScannerLoginView.as_view(), name="scanner_login"),
     path("scan/logout/", scanner_views.ScannerLogoutView.as_view(), name="scanner_logout"),
     path("scan/sw.js", scanner_views.service_worker, name="scanner_sw"),
