@@ -455,6 +455,8 @@ def change(
             current.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
         current.status = status
         current.save(update_fields=fields)
+        if moving:  # places at the old day's sessions are no use on another day: freed for others
+            cancel_registration_bookings(registration=current, now=now)
         _send_later(current)
         promoted = []
         for date in dates:  # both days: the old one may have places free, a waiting one may fit

@@ -222,3 +222,13 @@ def test_a_session_ending_before_it_starts_is_refused_with_a_message(event, toda
     with pytest.raises(ValidationError) as refused:
         item.full_clean()
     assert "end_time" in refused.value.message_dict
+
+
+def test_moving_the_registration_to_another_day_frees_its_session_places(event, today):
+    from events.services.registration import change
+
+    entry_pass = visitor(event, today)
+    booking = book(entry_pass=entry_pass, session=session(event, today), people=1).booking
+    change(registration=entry_pass.registration, visit_date=today + dt.timedelta(days=1))
+    booking.refresh_from_db()
+    assert booking.status == SessionBookingStatus.CANCELLED
