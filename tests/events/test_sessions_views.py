@@ -118,3 +118,16 @@ def test_the_pdf_and_the_email_list_the_places_and_stay_one_page(
     with django_capture_on_commit_callbacks(execute=True):
         resend_pass(registration=entry_pass.registration)
     assert "Ký tặng - Nguyễn Nhật Ánh - số 1" in mail.outbox[0].body
+
+
+def test_organisers_see_and_export_the_bookings_in_the_admin(admin_client, entry_pass, signing):
+    from events.services.sessions import book
+
+    book(entry_pass=entry_pass, session=signing, people=2)
+    listing = admin_client.get("/admin/session_bookings/")
+    assert listing.status_code == 200
+    assert "Giao lưu và ký tặng" in listing.content.decode()
+    assert entry_pass.registration.full_name in listing.content.decode()
+    exported = admin_client.get("/admin/session_bookings/", {"export": "csv"})
+    assert exported.status_code == 200
+    assert entry_pass.registration.full_name in b"".join(exported.streaming_content).decode("utf-8-sig")
