@@ -22,7 +22,7 @@ from events.models import EventDay, EventPage, Pass, Registration
 from events.models.registration import new_pass_code
 from events.services import registration_sql as sql
 from events.services.access import HOLD_LINK_MAX_AGE, HOLD_SALT
-from events.services.sessions import cancel_registration_bookings
+from events.services.sessions import cancel_registration_bookings, fit_to_party
 from events.tasks import queue_email
 
 
@@ -457,6 +457,8 @@ def change(
         current.save(update_fields=fields)
         if moving:  # places at the old day's sessions are no use on another day: freed for others
             cancel_registration_bookings(registration=current, now=now)
+        else:  # a smaller party holds fewer places at its sessions too
+            fit_to_party(registration=current, now=now)
         _send_later(current)
         promoted = []
         for date in dates:  # both days: the old one may have places free, a waiting one may fit

@@ -215,6 +215,27 @@ def cancel_registration_bookings(*, registration, now: dt.datetime | None = None
     return promoted
 
 
+def fit_to_party(*, registration, now: dt.datetime | None = None) -> list[SessionBooking]:
+    """After a registration's party shrank: its bookings hold at most its people now, each
+    under its session's lock; the places freed go to the waiting lists. Returns the promoted."""
+    now = now or timezone.now()
+    promoted = []
+    bookings = SessionBooking.objects.active().filter(
+        entry_pass__registration=registration, people__gt=registration.party_size
+    )
+    for booking in bookings.select_related("session"):
+        with transaction.atomic():
+            session = lock_session(booking.session)
+            current = SessionBooking.objects.select_for_update().get(pk=booking.pk)
+            if current.status == SessionBookingStatus.CANCELLED or current.people <= registration.party_size:
+                continue
+            current.people = registration.party_size
+            current.save(update_fields=["people"])
+            if current.status == SessionBookingStatus.BOOKED and now < session.starts_at:
+                promoted += _promote(session, now)
+    return promoted
+
+
 def _promote(session: ProgrammeItem, now: dt.datetime) -> list[SessionBooking]:
     """Within the caller's transaction and lock: book waiting bookings in the order they joined.
 

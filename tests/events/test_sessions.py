@@ -232,3 +232,17 @@ def test_moving_the_registration_to_another_day_frees_its_session_places(event, 
     change(registration=entry_pass.registration, visit_date=today + dt.timedelta(days=1))
     booking.refresh_from_db()
     assert booking.status == SessionBookingStatus.CANCELLED
+
+
+def test_a_smaller_party_holds_fewer_places_and_the_rest_go_to_the_waiting_list(event, today):
+    from events.services.registration import change
+
+    signing = session(event, today, places=3)
+    entry_pass = visitor(event, today, party_size=3)
+    booking = book(entry_pass=entry_pass, session=signing, people=3).booking
+    waiting = book(entry_pass=visitor(event, today), session=signing, people=1).booking
+    change(registration=entry_pass.registration, party_size=2)
+    booking.refresh_from_db()
+    waiting.refresh_from_db()
+    assert booking.people == 2
+    assert waiting.status == SessionBookingStatus.BOOKED
