@@ -10,6 +10,8 @@ from bookday import api_errors
 from bookday.api_errors import not_found
 from events.api import router as events_router
 from events.api_checkin import router as checkin_router
+from events.api_session_door import router as session_door_router
+from events.api_sessions import router as sessions_router
 from figures.api import router as stats_router
 from floor.api import router as floor_router
 from publishers.api import router as catalogue_router
@@ -30,3 +32,5 @@ api.add_router("/", checkin_router)
 api.add_router("/", stats_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", floor_router)
+api.add_router("/", sessions_router)
+api.add_router("/", session_door_router)

@@ -18,7 +18,7 @@ VENUE = {
     "organiser": "Sở Văn hóa, Thể thao và Du lịch tỉnh Bắc Ninh",
 }
 
-# (day offset from the first day, start, end, kind, title, speakers, place)
+# (day offset from the first day, start, end, kind, title, speakers, place[, places to book])
 PROGRAMME = [
     (0, "08:00", "09:30", ProgrammeKind.OTHER, "Lễ khai mạc Ngày Sách", "Lãnh đạo tỉnh", "Sân khấu chính"),
     (
@@ -38,6 +38,7 @@ PROGRAMME = [
         "Giao lưu và ký tặng sách thiếu nhi",
         "Nhà văn Nguyễn Nhật Minh",
         "Gian hàng Kim Đồng",
+        60,
     ),
     (
         1,
@@ -56,6 +57,27 @@ PROGRAMME = [
         "Làm bookmark từ giấy tái chế",
         "Thư viện tỉnh",
         "Không gian thiếu nhi",
+        30,
+    ),
+    (
+        1,
+        "16:00",
+        "17:30",
+        ProgrammeKind.SIGNING,
+        "Giao lưu và ký tặng “Mắt biếc”",
+        "Nguyễn Nhật Ánh",
+        "Gian hàng NXB Trẻ",
+        120,
+    ),
+    (
+        2,
+        "10:30",
+        "11:30",
+        ProgrammeKind.WORKSHOP,
+        "Vẽ tranh minh họa cùng bé",
+        "Họa sĩ Tạ Huy Long",
+        "Không gian thiếu nhi",
+        25,
     ),
     (
         1,
@@ -75,6 +97,7 @@ PROGRAMME = [
         "Ký tặng tiểu thuyết lịch sử",
         "Nhà văn Trần Quốc Vượng",
         "Gian hàng NXB Trẻ",
+        80,
     ),
     (
         2,
@@ -159,8 +182,9 @@ def _event(index, *, year: int, start: dt.date, intro: str, opens, image_seed: i
             end_time=_time(finish),
             speakers=speakers,
             place=place,
+            places=places[0] if places else None,
         )
-        for offset, begin, finish, kind, item_title, speakers, place in PROGRAMME
+        for offset, begin, finish, kind, item_title, speakers, place, *places in PROGRAMME
     ]
     event = child(
         index,
@@ -326,6 +350,62 @@ def _demo_answers(questions: dict, rng, *, group: bool) -> dict:
     if group and CLASS in questions:
         answers[questions[CLASS]] = f"Lớp {rng.randint(1, 12)}{rng.choice('ABCD')}"
     return answers
+
+
+def seed_session_bookings(event: EventPage) -> int:
+    """Places booked at the sessions with places by confirmed visitors of their day, through the
+    service; some sessions nearly full, the big signing with a waiting list."""
+    from events.enums import RegistrationStatus
+    from events.models import Pass, SessionBooking
+    from events.services.sessions import book
+
+    if SessionBooking.objects.filter(session__page=event).exists():
+        return 0
+    count = 0
+    for number, session in enumerate(
+        event.programme.filter(places__isnull=False).order_by("date", "start_time")
+    ):
+        # Nearly full, full with people waiting, about half: what a real programme looks like.
+        target = [session.places - 3, session.places + 6, session.places // 2][number % 3]
+        passes = Pass.objects.filter(
+            registration__day__date=session.date,
+            registration__status=RegistrationStatus.CONFIRMED,
+            registration__party_size__lte=3,
+        ).order_by("registration__created_at")
+        people = 0
+        moment = event.opens_on(session.date) - dt.timedelta(days=2)
+        for entry_pass in passes[:target].select_related("registration__day"):
+            if people >= target:
+                break
+            size = min(entry_pass.registration.party_size, 2)
+            book(entry_pass=entry_pass, session=session, people=size, now=moment)
+            moment += dt.timedelta(minutes=7)
+            people += size
+            count += 1
+        _seed_door(session)
+    return count
+
+
+def _seed_door(session) -> None:
+    """Sessions already started: most of their booked passes were scanned at the door."""
+    from django.utils import timezone
+
+    from events.services.session_door import admit
+
+    now = timezone.now()
+    if session.starts_at > now:
+        return
+    for number, booking in enumerate(session.bookings.booked().select_related("entry_pass")):
+        if number % 5 == 4:
+            continue  # one in five did not come: the no-shows in the figures
+        moment = session.starts_at + dt.timedelta(seconds=20 * number)
+        admit(
+            code=booking.entry_pass.code,
+            session=session,
+            client_id=f"demo-door-{session.pk}-{booking.pk}",
+            scanned_at=moment,
+            now=min(moment, now),
+        )
 
 
 GATES = ["Cổng chính", "Cổng B (đường Lý Thái Tổ)", "Cổng thiếu nhi"]

@@ -11,6 +11,28 @@ class ProgrammeKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class SessionBookingStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SessionEntryResult(models.TextChoices):
+    """What the session door decided for a scanned pass (events.services.session_door)."""
+
+    BOOKED = "booked", _("Booked: let them in")
+    WALK_IN = "walk_in", _("Not booked, a free place: let them in")
+    ALREADY_ADMITTED = "already_admitted", _("Already let in to this session")
+    NOT_BOOKED = "not_booked", _("No place booked at this session")
+    FULL = "full", _("No place booked and no free place")
+    WAITING_LIST = "waiting_list", _("On this session's waiting list, no place yet")
+    NOT_VALID = "not_valid", _("Not a valid pass for this session")
+
+
+# Session door results that let people in.
+SESSION_ADMITTED = (SessionEntryResult.BOOKED, SessionEntryResult.WALK_IN)
+
+
 class RegistrationWindow(models.TextChoices):
     NOT_YET = "not_yet", _("Not open yet")
     OPEN = "open", _("Open")

@@ -383,3 +383,10 @@ class AccessCodeForm(forms.Form):
         ),
         error_messages=_messages(required=gettext_lazy("Enter the 6-digit code from the email.")),
     )
+
+
+class SessionBookingForm(forms.Form):
+    """Places at a session, from the pass page: the visitor's details come from the pass."""
+
+    session_id = forms.IntegerField(min_value=1, max_value=2_147_483_647, widget=forms.HiddenInput)
+    people = forms.IntegerField(label=gettext_lazy("People"), min_value=1, max_value=500, initial=1)

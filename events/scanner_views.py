@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from events.enums import RegistrationStatus
-from events.models import EventPage
+from events.models import EventPage, ProgrammeItem
 from events.models.registration import PASS_ALPHABET, PASS_CODE_LENGTH
 from events.permissions import can_scan
 from events.services.checkin import MESSAGES, UNDO_WINDOW
@@ -36,6 +36,7 @@ ASSETS = "events/scanner/"
 # ES modules: an import map in the page points each one at its (hashed) static URL.
 MODULES = [
     "app.js",
+    "session-door.js",
     "api.js",
     "camera.js",
     "decide.js",
@@ -321,3 +322,47 @@ class ScannerLogoutView(auth_views.LogoutView):
     """Sign-out (POST) back to the scanner's sign-in page."""
 
     next_page = "scanner_login"
+
+
+def door_sessions(today=None) -> list[dict]:
+    """Today's sessions with places at live events, in time order, for the session door."""
+    today = today or timezone.localdate()
+    sessions = (
+        ProgrammeItem.objects.filter(date=today, places__isnull=False, page__live=True)
+        .select_related("page")
+        .order_by("start_time", "pk")
+    )
+    return [
+        {
+            "id": item.pk,
+            "label": f"{item.start_time:%H:%M} · {item.title}" + (f" · {item.place}" if item.place else ""),
+            "event": item.page.title,
+        }
+        for item in sessions
+    ]
+
+
+@login_required(login_url="scanner_login")
+@cache_control(private=True, no_cache=True)
+def session_door(request):
+    """The scanner at a session's door (a signing, a workshop): staff pick the session instead of
+    a gate and scan the same passes. Online only: the decision needs the session's places."""
+    if not can_scan(request.user):
+        return render(request, "events/scan/forbidden.html", status=403)
+    config = {
+        "sessions": door_sessions(),
+        "api": "/api/v1/sessions/{session_id}/admissions/",
+        "csrf_token": get_token(request),
+        "decode_worker": static(ASSETS + "decode-worker.js"),
+        "jsqr": static(ASSETS + "vendor/jsQR.js"),
+        "strings": {
+            "offline": _("No network: the session door needs the network. Try again."),
+            "failed": _("The scan could not be decided. Try again."),
+            "people": _("People let in: %(n)s"),
+        },
+    }
+    import_map = _import_map()
+    response = render(request, "events/scan/session_door.html", {"config": config, "import_map": import_map})
+    digest = base64.b64encode(hashlib.sha256(import_map.encode()).digest()).decode()
+    response._csp_update = {"script-src": [f"'sha256-{digest}'"]}
+    return response

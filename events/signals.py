@@ -15,6 +15,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from bookday.hotcache import forget
 from events.models import EventPage, Gate
 from events.services.registration import capacity_changed
+from events.services.sessions import places_changed
 
 
 def _event_published(sender, instance: EventPage, **kwargs) -> None:
@@ -22,6 +23,7 @@ def _event_published(sender, instance: EventPage, **kwargs) -> None:
     sends page_published; saving a draft of a live page does not, and leaves the live values
     (the capacity registration reads) as they were."""
     capacity_changed(event=instance)
+    places_changed(event=instance)  # a session's places, like a day's capacity, change by publishing
 
 
 def connect() -> None:

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django_tasks import TaskContext, task
 
 from events.enums import RegistrationStatus
-from events.models import Registration
+from events.models import Registration, SessionBooking
 from events.services.access import hold_confirm_url, manage_url
 from events.services.passes import pass_code_groups, pass_pdf
 
@@ -46,6 +46,7 @@ def build_email(registration: Registration) -> EmailMultiAlternatives:
             "cancel_url": cancel_url(entry_pass.code),
             "manage_url": manage_url(entry_pass.code),
             "calendar_url": f"{entry_pass.url}calendar.ics",
+            "bookings": list(SessionBooking.objects.of_pass(entry_pass)),
         }
         if registration.status == RegistrationStatus.PENDING:
             context["confirm_url"] = hold_confirm_url(registration)

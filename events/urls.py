@@ -10,6 +10,7 @@ urlpatterns = [
     path("p/<str:code>/pass.pdf", views.pass_pdf_view, name="pass_pdf"),
     path("p/<str:code>/calendar.ics", views.pass_calendar, name="pass_calendar"),
     path("p/<str:code>/gate/", views.pass_gate, name="pass_gate"),
+    path("p/<str:code>/sessions/", views.pass_sessions, name="pass_sessions"),
     path("p/<str:code>/manage/", views.pass_manage, name="pass_manage"),
     path("p/<str:code>/access/", views.pass_access, name="pass_access"),
     path("p/<str:code>/cancel/", views.pass_cancel, name="pass_cancel"),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("register/confirm/<str:token>/", views.hold_confirm, name="hold_confirm"),
     # The gate scanner; its service worker and manifest live under /scan/ so that is their scope.
     path("scan/", scanner_views.scanner, name="scanner"),
+    path("scan/session/", scanner_views.session_door, name="session_door"),
     path("scan/login/", scanner_views.ScannerLoginView.as_view(), name="scanner_login"),
     path("scan/logout/", scanner_views.ScannerLogoutView.as_view(), name="scanner_logout"),
     path("scan/sw.js", scanner_views.service_worker, name="scanner_sw"),

@@ -22,8 +22,9 @@ from events.forms import (
     ChangeForm,
     FindPassForm,
     RegistrationForm,
+    SessionBookingForm,
 )
-from events.models import EventPage, Pass, Registration
+from events.models import EventPage, Pass, ProgrammeItem, Registration, SessionBooking
 from events.services import access
 from events.services.calendar import event_calendar as render_event_calendar
 from events.services.calendar import google_calendar_url
@@ -38,6 +39,7 @@ from events.services.registration import (
     register,
     release_expired_holds,
 )
+from events.services.sessions import SessionError, book, cancel_booking, sessions_for_pass
 from events.tasks import resend_passes_to
 
 log = logging.getLogger(__name__)
@@ -186,6 +188,7 @@ def _pass_context(entry_pass: Pass) -> dict:
         "sent_to": mask_email(registration.email),
         "google_calendar_url": google_calendar_url(event, registration.day.date, details=entry_pass.url),
         "places_left": places_left,  # a released hold: whether registering again can work
+        "sessions": sessions_for_pass(entry_pass),
     }
 
 
@@ -197,6 +200,41 @@ def pass_detail(request, code: str):
     if entry_pass.code != code:
         return redirect("pass_detail", code=entry_pass.code)
     return render(request, "events/pass_detail.html", _pass_context(entry_pass))
+
+
+@personal
+@require_http_methods(["POST"])
+def pass_sessions(request, code: str):
+    """Book or cancel places at a session from the pass page: the pass says who and how many.
+
+    The pass code is enough, as in the API (POST /api/v1/passes/{code}/sessions/)."""
+    entry_pass = _pass(code)
+    form = SessionBookingForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = _("Choose a session and how many people.")
+    else:
+        data = form.cleaned_data
+        session = ProgrammeItem.objects.filter(
+            pk=data["session_id"], page_id=entry_pass.registration.event_id
+        ).first()
+        if session is None:
+            raise Http404
+        try:
+            if request.POST.get("action") == "cancel":
+                booking = (
+                    SessionBooking.objects.active().filter(entry_pass=entry_pass, session=session).first()
+                )
+                if booking is not None:
+                    cancel_booking(booking=booking)
+                return redirect(entry_pass.path + "?session_cancelled=1#sessions")
+            result = book(entry_pass=entry_pass, session=session, people=data["people"])
+        except SessionError as refusal:
+            error = refusal.message
+        else:
+            return redirect(entry_pass.path + f"?session_booked={result.booking.pk}#sessions")
+    context = {**_pass_context(entry_pass), "session_error": error}
+    return render(request, "events/pass_detail.html", context, status=409)
 
 
 @personal

@@ -26,7 +26,7 @@ from events.admin_registrations import (
     status_label,
 )
 from events.enums import RegistrationStatus
-from events.models import CheckIn, EventDay, Gate, Registration, WalkIn
+from events.models import CheckIn, EventDay, Gate, Registration, SessionBooking, WalkIn
 from events.validators import display_vn_mobile
 
 BOOK_DAY_MENU_HOOK = "register_book_day_menu_item"
@@ -400,6 +400,51 @@ class WalkInViewSet(ReadOnlyListing, TitledViewSet):
     form_fields = ["gate"]
 
 
+class SessionBookingIndexView(TitledIndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("session__page", "entry_pass__registration")
+            .order_by("-session__date", "session__start_time", "session_id", "queue_number", "created_at")
+        )
+
+
+class SessionBookingViewSet(ReadOnlyListing, TitledViewSet):
+    """Read-only: who booked places at the signings and workshops (written by the sessions service)."""
+
+    model = SessionBooking
+    icon = "list-ul"
+    menu_label = gettext_lazy("Session bookings")
+    add_to_admin_menu = False
+    index_view_class = SessionBookingIndexView
+    copy_view_enabled = False
+    list_filter = ["session__page", "session", "status"]
+    list_display = [
+        "session",
+        Column("name", label=gettext_lazy("Name"), accessor="entry_pass.registration.full_name"),
+        "people",
+        "status",
+        "queue_number",
+        Column(
+            "created_at", label=gettext_lazy("Booked at"), accessor=lambda b: local_datetime(b.created_at)
+        ),
+    ]
+    list_export = [
+        "session",
+        "session.date",
+        "session.start_time",
+        "entry_pass.registration.full_name",
+        "people",
+        "status",
+        "queue_number",
+        "created_at",
+    ]
+    export_headings = {"entry_pass.registration.full_name": gettext_lazy("Name")}
+    export_filename = "dat-cho-hoat-dong"
+    form_fields = ["people"]
+
+
 class BookDayGroup(ModelViewSetGroup):
     menu_label = gettext_lazy("Book Day")
     menu_icon = "calendar-alt"
@@ -414,4 +459,5 @@ class BookDayGroup(ModelViewSetGroup):
         FlaggedCheckInViewSet("offline_conflicts"),
         WalkInViewSet("walk_ins"),
         GateViewSet("gates"),
+        SessionBookingViewSet("session_bookings"),
     )

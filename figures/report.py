@@ -194,6 +194,19 @@ def tables(figures: EventFigures) -> list[Table]:
             [vars(g) for g in figures.by_gate],
         ),
         Table(
+            "by_session",
+            _("Signings and workshops"),
+            [
+                Column("when", _("When"), numeric=False),
+                Column("title", _("Session"), numeric=False),
+                Column("places", _("Places")),
+                Column("booked", _("Booked")),
+                Column("attended", _("Attended")),
+                Column("no_show", _("No-show")),
+            ],
+            [{**vars(s), "when": f"{_date(s.date)} {s.start}"} for s in figures.by_session],
+        ),
+        Table(
             "by_organisation_type",
             _("Registrations by organisation type"),
             [

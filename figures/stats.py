@@ -14,13 +14,36 @@ from operator import or_
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, F, Func, IntegerField, Q, Sum, TextField, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.enums import ANSWER_CHOICE_KINDS, IN_FIGURES, QuestionKind, RegistrationStatus
-from events.models import CheckIn, EventPage, Gate, Registration, WalkIn
+from events.models import (
+    CheckIn,
+    EventPage,
+    Gate,
+    ProgrammeItem,
+    Registration,
+    SessionAdmission,
+    SessionBooking,
+    WalkIn,
+)
 from events.models.checkin import COUNTED, RE_ENTRY
 from events.models.registration import INDIVIDUAL_REGISTRATION
 from figures.books import book_totals, listings_on_display
@@ -139,6 +162,21 @@ class RegistrationDate:
 
 
 @dataclass
+class SessionFigures:
+    """A session with places: people booked, let in at its door, and booked but not come."""
+
+    session_id: int
+    title: str
+    kind: str
+    date: dt.date
+    start: str  # "HH:MM", local time
+    places: int
+    booked: int = 0
+    attended: int = 0
+    no_show: int = 0  # booked people whose pass was not scanned at the door; once it has started
+
+
+@dataclass
 class EventFigures:
     event_id: int
     day: dt.date | None
@@ -164,6 +202,7 @@ class EventFigures:
     by_category: list[CategoryFigures] = field(default_factory=list)
     registrations_over_time: list[RegistrationDate] = field(default_factory=list)
     by_question: list[QuestionFigures] = field(default_factory=list)
+    by_session: list[SessionFigures] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -394,6 +433,7 @@ def _event_figures(event: EventPage, *, day: dt.date | None, now: dt.datetime) -
 
     figures.by_question = _questions(event, registrations.filter(status__in=IN_FIGURES))
     _books(event, figures)
+    figures.by_session = session_figures(event, day=day, now=now)
 
     figures.visits = figures.admitted + figures.walk_ins
     for row in [*by_day.values(), *gates.values(), *hours.values(), *day_hours.values()]:
@@ -441,6 +481,38 @@ def _picked(answer, yes_no: bool) -> list[str]:
     if yes_no:
         return ["yes" if answer is True else "no"]
     return [str(a) for a in answer] if isinstance(answer, list) else [str(answer)]
+
+
+def session_figures(event: EventPage, *, day: dt.date | None, now: dt.datetime) -> list[SessionFigures]:
+    """Booked, attended and no-show people per session with places, from three grouped queries.
+
+    Attended: people let in at the door (booked or walk-ins, SessionAdmission.objects.admitted()).
+    No-show: people of bookings still booked whose pass was never let in, counted only once the
+    session has started.
+    """
+    sessions = ProgrammeItem.objects.filter(page=event, places__isnull=False).order_by(
+        "date", "start_time", "pk"
+    )
+    if day:
+        sessions = sessions.filter(date=day)
+    rows = {
+        s.pk: SessionFigures(s.pk, s.title, s.kind, s.date, f"{s.start_time:%H:%M}", s.places)
+        for s in sessions
+    }
+    if not rows:
+        return []
+    booked = SessionBooking.objects.booked().filter(session_id__in=rows)
+    for row in booked.values("session_id").annotate(n=Sum("people")).order_by():
+        rows[row["session_id"]].booked = row["n"]
+    admitted = SessionAdmission.objects.admitted().filter(session_id__in=rows)
+    for row in admitted.values("session_id").annotate(n=Sum("admitted")).order_by():
+        rows[row["session_id"]].attended = row["n"]
+    came = admitted.filter(session_id=OuterRef("session_id"), entry_pass_id=OuterRef("entry_pass_id"))
+    started = [s.pk for s in sessions if s.starts_at <= now]
+    missing = booked.filter(session_id__in=started).exclude(Exists(came))
+    for row in missing.values("session_id").annotate(n=Sum("people")).order_by():
+        rows[row["session_id"]].no_show = row["n"]
+    return list(rows.values())
 
 
 def _books(event: EventPage, figures: EventFigures) -> None:

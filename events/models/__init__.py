@@ -3,6 +3,7 @@ from .checkin import CheckIn, CheckInQuerySet, Gate, WalkIn
 from .pages import EventIndexPage, EventPage, EventPageQuerySet, ProgrammeItem
 from .questions import RegistrationQuestion
 from .registration import EventDay, Pass, Registration, RegistrationQuerySet
+from .sessions import SessionAdmission, SessionBooking, SessionBookingQuerySet
 
 __all__ = [
     "AccessCode",
@@ -20,4 +21,7 @@ __all__ = [
     "Registration",
     "RegistrationQuestion",
     "RegistrationQuerySet",
+    "SessionAdmission",
+    "SessionBooking",
+    "SessionBookingQuerySet",
 ]

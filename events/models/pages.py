@@ -386,9 +386,32 @@ class EventPage(BasePage):
             q for q in self.questions.all() if q.asked_of(party_size=party_size, organisation=organisation)
         ]
 
+    def session_places_left(self) -> dict[int, int]:
+        """Places left at each session with places (programme item id -> places), from one
+        aggregate query; open sessions are not listed."""
+        from events.enums import SessionBookingStatus
+
+        booked = models.Q(bookings__status=SessionBookingStatus.BOOKED)
+        sessions = (
+            ProgrammeItem.objects.filter(page=self, places__isnull=False)
+            .annotate(taken=models.Sum("bookings__people", filter=booked, default=0))
+            .values_list("pk", "places", "taken")
+        )
+        return {pk: max(places - taken, 0) for pk, places, taken in sessions}
+
+    def programme_items(self) -> list:
+        """Every programme item in time order, each with ``places_left`` (None for open sessions)."""
+        if not hasattr(self, "_programme_items"):
+            items = sorted(self.programme.all(), key=lambda i: (i.date, i.start_time))
+            left = self.session_places_left() if any(i.places is not None for i in items) else {}
+            for item in items:
+                item.places_left = left.get(item.pk)
+            self._programme_items = items
+        return self._programme_items
+
     def programme_by_day(self):
         """[(day, [items])] in time order, for the programme section."""
-        items = sorted(self.programme.all(), key=lambda i: (i.date, i.start_time))
+        items = self.programme_items()
         return [
             (day, [i for i in items if i.date == day])
             for day in self.days
@@ -413,7 +436,7 @@ class EventPage(BasePage):
         """
         now = now or timezone.now()
         today = timezone.localtime(now).date()
-        items = sorted((i for i in self.programme.all() if i.date == today), key=lambda i: i.start_time)
+        items = [i for i in self.programme_items() if i.date == today]
         on_now = [i for i in items if i.starts_at <= now < (i.ends_at or i.starts_at + dt.timedelta(hours=1))]
         coming = [i for i in items if i.starts_at > now][:upcoming]
         return on_now, coming
@@ -532,6 +555,18 @@ class ProgrammeItem(Orderable):
     place = models.CharField(_("place"), max_length=200, blank=True, help_text=_("Hall, stage or booth."))
     speakers = models.CharField(_("speakers"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Sessions with places (signings, workshops): booked from the pass page, never oversold.
+    places = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("How many people may book a place. Empty: an open session, no booking."),
+    )
+    allow_walk_ins = models.BooleanField(
+        _("walk-ins while places are free"),
+        default=False,
+        help_text=_("At the session's door, visitors without a booking are let in while places are free."),
+    )
 
     panels = [
         FieldPanel("kind"),
@@ -540,6 +575,7 @@ class ProgrammeItem(Orderable):
         FieldPanel("place"),
         FieldPanel("speakers"),
         FieldPanel("description"),
+        FieldRowPanel([FieldPanel("places"), FieldPanel("allow_walk_ins")]),
     ]
 
     class Meta(Orderable.Meta):
@@ -551,8 +587,32 @@ class ProgrammeItem(Orderable):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.start_time and self.end_time and self.end_time <= self.start_time:
-            raise ValidationError({"end_time": _("The end must be after the start.")})
+            errors["end_time"] = _("The end must be after the start.")
+        if self.places is not None and self.places < 0:
+            errors["places"] = _("The number of places cannot be negative.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def bookable(self) -> bool:
+        """Whether visitors book places for this session (an open talk has no places)."""
+        return self.places is not None
+
+    @property
+    def open_for_booking(self) -> bool:
+        """Places can still be booked (the service decides; this only says whether to offer it)."""
+        return self.places is not None and timezone.now() < self.starts_at
+
+    @property
+    def is_signing(self) -> bool:
+        return self.kind == ProgrammeKind.SIGNING
+
+    @property
+    def ends_or_assumed(self) -> dt.datetime:
+        """The end, or an hour after the start when none is given (as now_and_next counts it)."""
+        return self.ends_at or self.starts_at + dt.timedelta(hours=1)
 
     @property
     def starts_at(self) -> dt.datetime:

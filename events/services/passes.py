@@ -18,7 +18,7 @@ from django.utils import translation
 from PIL import Image
 
 from events.enums import RegistrationStatus
-from events.models import Pass, Registration
+from events.models import Pass, Registration, SessionBooking
 
 
 def _qr(data: str, **options) -> qrcode.QRCode:
@@ -146,6 +146,8 @@ def _pdf_context(entry_pass: Pass) -> dict:
         "qr": qr_png_data_uri(entry_pass.url) if confirmed else "",
         "code_groups": pass_code_groups(entry_pass.code),
         "queue_position": Registration.objects.queue_position(registration),
+        # At most three lines: the pass stays one page; the pass page lists them all.
+        "bookings": list(SessionBooking.objects.of_pass(entry_pass)[:3]) if confirmed else [],
     }
 
 
@@ -169,7 +171,11 @@ def _fingerprint(entry_pass: Pass) -> str:
         str(e.closing_time),
         str(Registration.objects.queue_position(r)),
         e.walk_in_policy,
-        "v3",  # the layout: a new version renders every cached PDF again
+        *(
+            f"{b.label}|{b.status}|{b.people}|{b.time_range}|{b.session.place}"
+            for b in SessionBooking.objects.of_pass(entry_pass)[:3]
+        ),
+        "v4",  # the layout: a new version renders every cached PDF again
     ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 

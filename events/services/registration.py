@@ -23,6 +23,7 @@ from events.models.registration import new_pass_code
 from events.services import registration_sql as sql
 from events.services.access import HOLD_LINK_MAX_AGE, HOLD_SALT
 from events.services.questions import AnswerRefused, clean_answers
+from events.services.sessions import cancel_registration_bookings, fit_to_party
 from events.tasks import queue_email
 
 
@@ -310,6 +311,8 @@ def cancel(*, registration: Registration, now: dt.datetime | None = None) -> lis
         current.save(update_fields=["status", "cancelled_at"])
         _send_later(current)
         promoted = _promote(current.day, now) if was_confirmed else []
+        # A cancelled visit holds no places at sessions either: they go to those waiting lists.
+        cancel_registration_bookings(registration=current, now=now)
     registration.refresh_from_db()
     return promoted
 
@@ -481,6 +484,10 @@ def change(
             current.confirmed_at = now if status == RegistrationStatus.CONFIRMED else None
         current.status = status
         current.save(update_fields=fields)
+        if moving:  # places at the old day's sessions are no use on another day: freed for others
+            cancel_registration_bookings(registration=current, now=now)
+        else:  # a smaller party holds fewer places at its sessions too
+            fit_to_party(registration=current, now=now)
         _send_later(current)
         promoted = []
         for date in dates:  # both days: the old one may have places free, a waiting one may fit

@@ -4,7 +4,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from events.demo import seed_events, seed_gate_activity, seed_last_year, seed_registrations
+from events.demo import (
+    seed_events,
+    seed_gate_activity,
+    seed_last_year,
+    seed_registrations,
+    seed_session_bookings,
+)
 from floor.demo import seed_floor
 from home.demo import DEMO_PASSWORD, seed_site, seed_users
 from publishers.demo import seed_publishers
@@ -28,6 +34,7 @@ class Command(BaseCommand):
             home = seed_site()
             event = seed_events(home)
             registrations = seed_registrations(event)
+            seed_session_bookings(event)
             scans = seed_gate_activity(event)
             last_registrations, last_scans = seed_last_year()
             registrations, scans = registrations + last_registrations, scans + last_scans
