@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from events.models import Registration
+from events.models import Registration, SessionBooking
 from events.services.access import manage_url
 from events.services.passes import pass_code_groups, pass_pdf
 from events.tasks import cancel_url
@@ -61,6 +61,7 @@ def build_reminder(registration: Registration) -> Message:
             "programme": sorted(
                 (i for i in event.programme.all() if i.date == date), key=lambda i: i.start_time
             ),
+            "bookings": list(SessionBooking.objects.of_pass(entry_pass)),
             "practical": event.practical_information,
             "manage_url": manage_url(entry_pass.code),
             "cancel_url": cancel_url(entry_pass.code),

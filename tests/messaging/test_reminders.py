@@ -183,3 +183,26 @@ def test_two_runs_at_once_send_each_reminder_once(event, tomorrow):
     for thread in threads:
         thread.join()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f"v{n}@example.vn" for n in range(6))
+
+
+def test_the_reminder_lists_the_visitors_booked_sessions(event, visitors, tomorrow):
+    from events.enums import ProgrammeKind
+    from events.services.sessions import book
+
+    signing = ProgrammeItemFactory(
+        page=event,
+        date=tomorrow,
+        title="Ký tặng - Nguyễn Nhật Ánh",
+        speakers="Nguyễn Nhật Ánh",
+        kind=ProgrammeKind.SIGNING,
+        start_time=dt.time(14, 0),
+        end_time=dt.time(15, 0),
+        places=40,
+    )
+    book(entry_pass=visitors["huong"].entry_pass, session=signing, people=1)
+
+    send_reminders()
+
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert "Ký tặng - Nguyễn Nhật Ánh - số 1" in by_address["huong@example.vn"].body
+    assert "số 1" not in by_address["john@example.com"].body  # booked nothing
