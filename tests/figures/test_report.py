@@ -187,6 +187,8 @@ def test_figures_and_reports_close_the_book_day_menu(rf, organiser):
             "offline_conflicts:index",
             "walk_ins:index",
             "gates:index",
+            "session_bookings:index",
+            "announcements:index",
             "event_reports:index",
         )
     ]
