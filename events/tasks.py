@@ -10,12 +10,12 @@ import logging
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import TaskContext, task
 
+from bookday.channels import Message, channel
 from events.enums import RegistrationStatus
 from events.models import Registration, SessionBooking
 from events.services.access import hold_confirm_url, manage_url
@@ -34,7 +34,7 @@ def cancel_url(code: str) -> str:
     return f"{settings.BASE_URL}/p/{code}/cancel/?t={cancel_token(code)}"
 
 
-def build_email(registration: Registration) -> EmailMultiAlternatives:
+def build_email(registration: Registration) -> Message:
     """The message for the registration's current state, in the visitor's language."""
     entry_pass = registration.entry_pass
     with translation.override(registration.language):
@@ -54,10 +54,11 @@ def build_email(registration: Registration) -> EmailMultiAlternatives:
         subject = render_to_string(f"events/email/{status}_subject.txt", context).strip()
         text = render_to_string(f"events/email/{status}.txt", context)
         html = render_to_string(f"events/email/{status}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [registration.email])
-    message.attach_alternative(html, "text/html")
+    message = Message(subject=subject, text=text, html=html)
     if status == RegistrationStatus.CONFIRMED:
-        message.attach(f"ve-vao-cong-{entry_pass.code}.pdf", pass_pdf(entry_pass), "application/pdf")
+        message.attachments.append(
+            (f"ve-vao-cong-{entry_pass.code}.pdf", pass_pdf(entry_pass), "application/pdf")
+        )
     return message
 
 
@@ -99,7 +100,8 @@ def send_registration_email(context: TaskContext, registration_id: int) -> None:
     if not claim.update(email_attempts=F("email_attempts") + 1):
         return  # another run claimed it first and is sending now
     try:
-        build_email(registration).send()
+        sender = channel()  # the one way messages travel (bookday.channels): email unless set otherwise
+        sender.send(recipient=sender.address_of(registration), message=build_email(registration))
     except Exception as error:  # any transport or rendering failure is recorded, never raised
         log.warning("Email for registration %s failed: %s", registration_id, error)
         Registration.objects.filter(pk=registration_id).update(email_error=str(error)[:300])

@@ -242,9 +242,9 @@ else:
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Bookday <no-reply@bookday.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Reminders and announcements go through one channel (messaging.channels): email, or the console
+# Pass emails, reminders and announcements go through one channel (bookday.channels): email, or the console
 # in development; an SMS or Zalo provider would be another class named here.
-MESSAGING_CHANNEL = env("MESSAGING_CHANNEL", default="messaging.channels.EmailChannel")
+MESSAGING_CHANNEL = env("MESSAGING_CHANNEL", default="bookday.channels.EmailChannel")
 # Announcements are sent in the background at most this many messages a minute (a mail provider's
 # limit), each recipient tried at most ANNOUNCEMENT_MAX_ATTEMPTS times.
 ANNOUNCEMENT_RATE_PER_MINUTE = env.int("ANNOUNCEMENT_RATE_PER_MINUTE", default=60)

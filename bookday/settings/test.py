@@ -18,4 +18,4 @@ ALLOWED_HOSTS = ["*"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/bookday-test-media")
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default="/tmp/bookday-test-private")
 PAGE_CACHE_SECONDS = 0  # tests see every change at once; tests/test_page_cache.py turns it on
-MESSAGING_CHANNEL = "messaging.channels.EmailChannel"  # into mail.outbox
+MESSAGING_CHANNEL = "bookday.channels.EmailChannel"  # into mail.outbox

@@ -15,10 +15,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from bookday.channels import Channel, EmailChannel, Message
+from bookday.channels import channel as default_channel
 from events.enums import RegistrationStatus
 from events.models import Registration
-from messaging.channels import Channel, EmailChannel, Message
-from messaging.channels import channel as default_channel
 from messaging.enums import OPEN, AnnouncementStatus
 from messaging.models import Announcement, AnnouncementOptOut, Delivery
 from messaging.services import MessagingError

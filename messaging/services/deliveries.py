@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from messaging.channels import Channel, Message
+from bookday.channels import Channel, Message
 from messaging.enums import DeliveryStatus
 from messaging.models import Delivery
 

@@ -15,12 +15,12 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from bookday.channels import Channel, Message
+from bookday.channels import channel as default_channel
 from events.models import Registration, SessionBooking
 from events.services.access import manage_url
 from events.services.passes import pass_code_groups, pass_pdf
 from events.tasks import cancel_url
-from messaging.channels import Channel, Message
-from messaging.channels import channel as default_channel
 from messaging.enums import DeliveryKind, DeliveryStatus
 from messaging.models import Delivery
 from messaging.services.deliveries import claim, max_attempts, send_claimed

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from messaging.channels import channel as default_channel
+from bookday.channels import channel as default_channel
 from messaging.enums import AnnouncementStatus, DeliveryKind
 from messaging.models import Announcement, Delivery
 from messaging.services import MessagingError

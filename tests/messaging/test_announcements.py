@@ -8,9 +8,9 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.utils import timezone
 
+from bookday.channels import Message
 from events.models import EventDay
 from events.services.registration import cancel
-from messaging.channels import Message
 from messaging.enums import AnnouncementStatus, DeliveryStatus
 from messaging.models import Announcement, AnnouncementOptOut, Delivery
 from messaging.services import MessagingError

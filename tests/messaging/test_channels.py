@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core import mail
 
-from messaging.channels import Channel, ConsoleChannel, EmailChannel, Message, channel
+from bookday.channels import Channel, ConsoleChannel, EmailChannel, Message, channel
 from messaging.services.reminders import send_reminders
 
 MESSAGE = Message(
@@ -19,7 +19,7 @@ MESSAGE = Message(
 
 def test_the_setting_picks_the_channel(settings):
     assert isinstance(channel(), EmailChannel)
-    settings.MESSAGING_CHANNEL = "messaging.channels.ConsoleChannel"
+    settings.MESSAGING_CHANNEL = "bookday.channels.ConsoleChannel"
     assert isinstance(channel(), ConsoleChannel)
 
 
@@ -71,3 +71,17 @@ def test_another_provider_is_one_class_and_the_callers_do_not_change(event, sett
     assert [recipient for recipient, _subject in Sms.outbox] == ["+84912345678"]
     assert Delivery.objects.get().channel == "sms"
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_pass_email_travels_through_the_same_channel(event, settings):
+    from tests.factories import register_visitor
+
+    Sms.outbox.clear()
+    settings.MESSAGING_CHANNEL = "tests.messaging.test_channels.Sms"
+
+    register_visitor(event, phone="+84987654321")
+
+    [(recipient, subject)] = Sms.outbox
+    assert recipient == "+84987654321" and subject  # the pass's message, by the chosen channel
+    assert mail.outbox == []  # nothing went round it by email

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from bookday.channels import Message
 from events.enums import RegistrationStatus
 from events.services.registration import cancel
-from messaging.channels import Message
 from messaging.enums import DeliveryStatus
 from messaging.models import Delivery
 from messaging.services.reminders import send_reminders
