@@ -134,7 +134,12 @@ def invariants(
 
     created = {email: t for email, t in told.items() if t["n201"]}
     missing = [e for e in created if stored.get(e, {}).get("n") != 1 or stored[e]["passes"] != 1]
-    wrong_code = [e for e, t in created.items() if e in stored and t["codes"][0] not in stored[e]["codes"]]
+    # A large group held for its email confirmation is answered without a code (none is valid yet).
+    wrong_code = [
+        e
+        for e, t in created.items()
+        if e in stored and t["codes"][0] is not None and t["codes"][0] not in stored[e]["codes"]
+    ]
     rows.append(
         (
             "every 201 registration exists exactly once with one pass",

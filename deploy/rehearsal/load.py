@@ -193,6 +193,7 @@ class Fair:
                 "organisation": "Trường THCS Suối Hoa" if group else "",
                 "consent": True,
                 "join_waitlist": True,
+                "answers": self.setup["answers"],
             }
             told = {"n201": 0, "n200": 0, "unknown": 0, "codes": [], "status": None, "day": day}
             with self.record.lock:
@@ -393,6 +394,15 @@ class Fair:
             return
         preview = response.headers["Location"]
         info["preview"] = preview
+        # The worker reads the file; the page refreshes itself until the preview is ready, and the
+        # publisher presses Confirm only then.
+        for _attempt in range(180):
+            page = client.call("import", "GET", preview)
+            if page is not None and page.status_code == 200 and 'http-equiv="refresh"' not in page.text:
+                break
+            if self.stop.is_set() and self.record.now() > self.setup["drain_until"]:
+                break
+            time.sleep(1)
         for _attempt in range(30):
             answer = client.call(
                 "import",

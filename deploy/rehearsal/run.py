@@ -64,6 +64,17 @@ todays = Pass.objects.filter(registration__event=event, registration__day__date=
 codes = list(todays.values_list("code", flat=True))
 User = get_user_model()
 gate_user, organiser = User.objects.get(username="soatve"), User.objects.get(username="admin")
+# An answer to each of the organisers' own questions, as a visitor would give (a required one
+# missing is refused); questions not asked of a party are dropped by the server.
+def _answer(question):
+    if question.kind == "yes_no":
+        return True
+    if question.kind == "choices":
+        return question.choice_list[:1]
+    if question.kind == "choice":
+        return question.choice_list[0]
+    return "Lớp 6A"
+answers = {question.key: _answer(question) for question in event.questions.all()}
 tokens = {
     "gates": [APIToken.create_token(user=gate_user, name=f"Rehearsal gate {n}")[1] for n in gates],
     "offline": APIToken.create_token(user=gate_user, name="Rehearsal offline phone")[1],
@@ -72,7 +83,7 @@ tokens = {
 print(json.dumps({
     "event": event.pk, "event_url": event.url, "today": today.isoformat(),
     "tomorrow": (today + dt.timedelta(days=1)).isoformat(), "gates": gates, "codes": codes,
-    "tokens": tokens, "static_path": static("css/site.css"),
+    "tokens": tokens, "static_path": static("css/site.css"), "answers": answers,
 }))
 """
 
@@ -177,6 +188,18 @@ def pending_emails_timer(topology: Topology, stop: threading.Event, every: float
             print(f"  send_pending_emails failed: {str(error)[-200:]}", flush=True)
 
 
+def _alive(topology: Topology, worker: str, within: float = 60) -> bool:
+    """Whether the RQ worker sent a heartbeat in the last ``within`` seconds."""
+    beat = topology.redis_cli("HGET", worker, "last_heartbeat")
+    try:
+        at = dt.datetime.fromisoformat(beat.replace("Z", "+00:00"))
+    except ValueError:
+        return True  # unknown: counted, as before
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    return (dt.datetime.now(dt.UTC) - at).total_seconds() < within
+
+
 def drain_queue(topology: Topology, timeout: float = 900) -> None:
     """Wait until the worker has nothing queued, running or scheduled."""
     deadline, said = time.monotonic() + timeout, 0.0
@@ -184,7 +207,9 @@ def drain_queue(topology: Topology, timeout: float = 900) -> None:
         queued = topology.redis_cli("LLEN", "rq:queue:default")
         # Busy workers, not RQ's started registry: a job whose worker was killed stays there
         # until RQ's next clean-up, minutes later.
-        workers = topology.redis_cli("SMEMBERS", "rq:workers").split()
+        # A worker killed mid-job stays "busy" until its key expires (minutes): only a worker that
+        # still sends heartbeats counts.
+        workers = [w for w in topology.redis_cli("SMEMBERS", "rq:workers").split() if _alive(topology, w)]
         states = [topology.redis_cli("HGET", worker, "state") for worker in workers]
         running = str(states.count("busy"))
         scheduled = topology.redis_cli("ZCARD", "rq:scheduled:default")
