@@ -30,10 +30,18 @@ class Server:
         return f"gunicorn {self.workers} workers × {threads} ({kind} worker), bound to {HOST}"
 
 
+PORTS = range(8700, 8800)  # the benchmarks' own ports, so they never take another server's
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+    for port in PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind((HOST, port))
+            except OSError:
+                continue  # taken (another benchmark, or one still in TIME_WAIT)
+            return port
+    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 def _wait_ready(proc: subprocess.Popen, port: int, timeout: float = 60.0, max_attempts: int = 600) -> None:
