@@ -6,6 +6,12 @@ baseline. Emails (and the PDF they attach) go to a Redis queue that no worker dr
 the run, so nothing but the registration itself happens in the request. A second, short phase
 fires more requests than there are places at a day with `join_waitlist: false` and then
 counts, in the database, that exactly the places left were given and not one more.
+
+Every registration carries what a visitor's device sends: a solved ALTCHA proof of work (a
+challenge from `/altcha/challenge/`, solved with the `altcha` library, as
+deploy/rehearsal/load.py does) and answers to the organiser's questions. The challenges are
+fetched and solved before each timed phase, so the load generator measures the server, not its
+own hashing.
 """
 
 from __future__ import annotations
@@ -13,11 +19,17 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import http.client
+import itertools
 import json
+import math
 import os
 import random
+import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
+
+import altcha
 
 from bench import report
 from bench.cpu import CpuSample, CpuUsage
@@ -34,6 +46,14 @@ FALLBACK_CONFIGS = [(4, 1), (2, 4)]
 PROBE_COUNT = 200  # registrations timed part by part in one process
 CAPACITY = 1_000_000  # the measured day's capacity during the run: every registration confirmed
 OVERSELL_TAKEN = [1, 2, 3, 4] * 5  # party sizes already confirmed on an oversell day beforehand
+# The proof-of-work puzzle's size on the benchmark server. The server's side of a proof costs
+# the same whatever its size (one SHA-256 and one HMAC to verify, one "used" mark in the cache);
+# only the client's search grows with it. Production's 100,000 takes the client about 30 ms of
+# CPU per registration, which would make a few hundred registrations/s a test of the load
+# generator; 1,000 (the test settings' size) takes 0.3 ms.
+ALTCHA_MAX_NUMBER = 1_000
+MIN_PROOFS = 2_000  # solved challenges fetched for a timed phase, at least
+FETCH_THREADS = 8  # clients fetching challenges before a phase
 
 BARE_JSON_PATH = "/__bench__/bare-json/"  # same as bench.urls.BARE_JSON_PATH
 EMAIL_TASK = "events.tasks.send_registration_email"
@@ -90,8 +110,21 @@ for visit in oversell.days:
         )
 taken = sum(params["taken"])
 EventPage.objects.filter(pk=oversell.pk).update(daily_capacity=taken + params["places"])
+# An answer to each of the organiser's questions, as a visitor would give (a required one
+# missing is refused), chosen the way deploy/rehearsal/run.py does.
+def _answer(question):
+    if question.kind == "yes_no":
+        return True
+    if question.kind == "choices":
+        return question.choice_list[:1]
+    if question.kind == "choice":
+        return question.choice_list[0]
+    return "Lớp 6A"
+answers = {question.key: _answer(question) for question in event.questions.all()}
 print(json.dumps({
     "event": [event.pk, event.title, day.isoformat()],
+    "answers": answers,
+    "required": [q.label for q in event.questions.all() if q.required],
     "seeded": seeded,
     "oversell": [oversell.pk, [d.isoformat() for d in oversell.days], taken, taken + params["places"]],
 }))
@@ -133,10 +166,12 @@ import json
 import random
 import statistics
 import time
+import altcha
 from django.db import connection
 from django.db.backends.base import base as db_base
 from django.test import Client
 from django_tasks.base import Task
+from bookday.altcha import new_challenge
 from events.services import registration as service
 
 params = json.loads(PARAMS)
@@ -187,11 +222,19 @@ def timer(execute, sql, sql_params, many, context):
         if state["locked"] is not None:
             state["sql"] += (time.perf_counter() - started) * 1000
 
+def solved():
+    c = new_challenge()
+    found = altcha.solve_challenge(c.challenge, c.salt, c.algorithm, c.max_number)
+    return altcha.Payload(c.algorithm, c.challenge, found.number, c.salt, c.signature).to_base64()
+
+# Solved before the timed loop, as the load generator does: the visitor's device does this work.
+proofs = [solved() for _ in range(params["warmup"] + params["count"])]
+
 def post(n):
     body = {
         "full_name": "Nguyễn Thị Hương", "email": f"bench-probe-{n}@example.vn",
         "phone": f"+849{random.randrange(10**8):08d}", "visit_date": params["day"], "party_size": 1,
-        "organisation": "", "consent": True,
+        "organisation": "", "consent": True, "answers": params["answers"], "altcha": proofs[n],
     }
     response = client.post(url, json.dumps(body), content_type="application/json", HTTP_HOST="127.0.0.1")
     assert response.status_code == 201, (response.status_code, response.content[:300])
@@ -244,6 +287,15 @@ registration is confirmed). The baseline is a bare JSON POST view (`{BARE_JSON_P
 run. Goal: at least {GOAL_RPS:.0f} registrations/s, zero oversell, and no PDF or email work in
 the request.
 
+Every request carries what a visitor's device sends since the API asks for it: a solved ALTCHA
+proof of work and an answer to the organiser's required question. The challenges come from the
+server's own `/altcha/challenge/` and are solved with the `altcha` library (as
+`deploy/rehearsal/load.py` does), all before the timed phase: solving production's 100,000-sized
+puzzle takes about 30 ms of client CPU, which inside the timed phase would measure the load
+generator. The server runs with `ALTCHA_MAX_NUMBER={ALTCHA_MAX_NUMBER:,}` so that pre-solving
+thousands of them takes seconds, not minutes; checking a proof costs the server the same at any
+size (one SHA-256, one HMAC, and the "used" mark in the cache that refuses a replay).
+
 The server runs with `REDIS_URL` pointing at an otherwise unused Redis database, so the
 confirmation email (which renders the PDF) is enqueued with django-tasks' RQ backend after the
 transaction commits; no worker runs during the measurement, the jobs only pile up in Redis
@@ -269,6 +321,7 @@ class Phase:
     load: LoadResult
     cpu: CpuUsage | None = None
     jobs: dict[str, int] = dataclasses.field(default_factory=dict)  # queued after it, by task
+    proofs: int = 0  # solved ALTCHA challenges it had; it stops when they run out
 
     @property
     def email_jobs(self) -> int:
@@ -325,8 +378,77 @@ def queued_jobs(url: str) -> dict[str, int]:
 
 
 # --- requests --------------------------------------------------------------------------------
-def registration_body(visit_date: str, tag: str, *, join_waitlist: bool = True) -> BodyFactory:
-    """A factory of distinct, valid registrations: the email carries the phase, thread and count."""
+class Proofs:
+    """Solved ALTCHA challenges, handed out one per request: the server takes each only once."""
+
+    def __init__(self, payloads: list[str], seconds: float):
+        self.payloads = payloads
+        self.seconds = seconds  # spent fetching and solving them, before the phase
+        self._next = itertools.count()  # next() is atomic under the GIL
+
+    def __len__(self) -> int:
+        return len(self.payloads)
+
+    def take(self) -> str:
+        return self.payloads[next(self._next)]
+
+
+def _solve(challenge: dict) -> str:
+    found = altcha.solve_challenge(
+        challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxNumber"]
+    )
+    if found is None:
+        raise RuntimeError(f"ALTCHA challenge without a solution: {challenge}")
+    payload = altcha.Payload(
+        challenge["algorithm"],
+        challenge["challenge"],
+        found.number,
+        challenge["salt"],
+        challenge["signature"],
+    )
+    return payload.to_base64()
+
+
+def fetch_proofs(server: Server, count: int) -> Proofs:
+    """`count` challenges from the server's `/altcha/challenge/`, solved as a visitor's device does."""
+    started = time.perf_counter()
+    payloads: list[str] = []
+    lock = threading.Lock()
+    errors: list[str] = []
+
+    def fetch(n: int) -> None:
+        conn = http.client.HTTPConnection(HOST, server.port, timeout=30)
+        mine = []
+        try:
+            for _ in range(n):
+                conn.request("GET", "/altcha/challenge/")
+                response = conn.getresponse()
+                data = response.read()
+                if response.status != 200:
+                    errors.append(f"{response.status}: {data[:200]!r}")
+                    return
+                mine.append(_solve(json.loads(data)))
+        finally:
+            conn.close()
+            with lock:
+                payloads.extend(mine)
+
+    shares = [count // FETCH_THREADS + (i < count % FETCH_THREADS) for i in range(FETCH_THREADS)]
+    threads = [threading.Thread(target=fetch, args=(n,)) for n in shares]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors or len(payloads) != count:
+        raise RuntimeError(f"fetched {len(payloads)} of {count} ALTCHA challenges: {errors[:3]}")
+    return Proofs(payloads, time.perf_counter() - started)
+
+
+def registration_body(
+    visit_date: str, tag: str, proofs: Proofs, answers: dict, *, join_waitlist: bool = True
+) -> BodyFactory:
+    """A factory of distinct, valid registrations: the email carries the phase, thread and count;
+    each request spends a proof of work of its own."""
 
     def body(thread: int, number: int) -> bytes:
         payload = {
@@ -338,6 +460,8 @@ def registration_body(visit_date: str, tag: str, *, join_waitlist: bool = True) 
             "organisation": "",
             "consent": True,
             "join_waitlist": join_waitlist,
+            "answers": answers,
+            "altcha": proofs.take(),
         }
         return json.dumps(payload).encode()
 
@@ -358,16 +482,17 @@ def _post(server: Server, path: str, body: bytes) -> tuple[int, dict]:
         return response.status, {"raw": text[:1000]}
 
 
-def check(server: Server, reg_path: str, visit_date: str) -> None:
-    """One bare POST, one registration and the same again: 201, 201 confirmed, 200 already."""
+def check(server: Server, reg_path: str, visit_date: str, answers: dict) -> None:
+    """One bare POST, one registration and the same again (with a new proof of work): 201,
+    201 confirmed, 200 already."""
     status, data = _post(server, BARE_JSON_PATH, b'{"email": "x@example.vn"}')
     if status != 201:
         raise RuntimeError(f"bare JSON view answered {status}: {data}")
-    body = registration_body(visit_date, f"check{server.port}")(0, 0)
-    status, data = _post(server, reg_path, body)
+    bodies = registration_body(visit_date, f"check{server.port}", fetch_proofs(server, 2), answers)
+    status, data = _post(server, reg_path, bodies(0, 0))
     if status != 201 or data.get("status") != "confirmed" or not data.get("code"):
         raise RuntimeError(f"registration answered {status}: {data}")
-    status, data = _post(server, reg_path, body)
+    status, data = _post(server, reg_path, bodies(0, 0))
     if status != 200 or data.get("status") != "already_registered":
         raise RuntimeError(f"repeated registration answered {status}: {data}")
 
@@ -395,9 +520,53 @@ def measure(server: Server, path: str, body: BodyFactory, warmup: BodyFactory, o
     return Phase(result, cpu, queued_jobs(options.redis_url))
 
 
+def measure_registrations(server: Server, path: str, visit_date: str, index: int, answers: dict, options):
+    """Warm up, then measure, each phase with proofs of work solved beforehand. The measured
+    phase gets twice what the warm-up's rate would need (at least MIN_PROOFS) and stops early,
+    counted, if it runs out."""
+    limits = {"ok_statuses": (200, 201)}
+    warm_rps = 0.0
+    if options.warmup > 0:
+        proofs = fetch_proofs(server, MIN_PROOFS)
+        warm = _load(
+            server,
+            path,
+            options,
+            registration_body(visit_date, f"w{index}", proofs, answers),
+            duration=options.warmup,
+            max_requests=min(options.max_requests, len(proofs)),
+            **limits,
+        )
+        warm_rps = warm.status_rps(200, 201)
+    proofs = fetch_proofs(server, max(MIN_PROOFS, math.ceil(2 * warm_rps * options.duration)))
+    print(
+        f"[{NAME}]   {len(proofs):,} ALTCHA challenges fetched and solved in {proofs.seconds:.1f} s "
+        "(before the timed phase)",
+        flush=True,
+    )
+    flush_redis(options.redis_url)  # so the queue holds this phase's jobs only
+    body = registration_body(visit_date, f"m{index}", proofs, answers)
+    before = CpuSample.take(server.pid)
+    result = _load(
+        server,
+        path,
+        options,
+        body,
+        duration=options.duration,
+        max_requests=min(options.max_requests, len(proofs)),
+        **limits,
+    )
+    cpu = CpuUsage.between(before, CpuSample.take(server.pid))
+    phase = Phase(result, cpu, queued_jobs(options.redis_url))
+    phase.proofs = len(proofs)
+    return phase
+
+
 def oversell_phase(server: Server, path: str, visit_date: str, tag: str, options) -> Phase:
+    proofs = fetch_proofs(server, options.oversell_requests)
     flush_redis(options.redis_url)
-    body = registration_body(visit_date, tag, join_waitlist=False)
+    # The oversell event has no questions of its own: nothing to answer.
+    body = registration_body(visit_date, tag, proofs, {}, join_waitlist=False)
     # Bounded by the request count, not the clock: every one of them must be answered.
     result = _load(server, path, options, body, duration=600, max_requests=options.oversell_requests)
     return Phase(result, None, queued_jobs(options.redis_url))
@@ -415,17 +584,11 @@ def run_config(site: Site, setup: dict, workers: int, threads: int, index: int, 
     with gunicorn(site, workers=workers, threads=threads) as server:
         label = f"{workers} × {threads}"
         print(f"[{NAME}] {server.description}", flush=True)
-        check(server, reg_path, visit_date)
+        check(server, reg_path, visit_date, setup["answers"])
         print(f"[{NAME}]   bare JSON POST {BARE_JSON_PATH} ...", flush=True)
         bare = measure(server, BARE_JSON_PATH, bare_body, bare_body, options)
         print(f"[{NAME}]   registrations {reg_path} ...", flush=True)
-        regs = measure(
-            server,
-            reg_path,
-            registration_body(visit_date, f"m{index}"),
-            registration_body(visit_date, f"w{index}"),
-            options,
-        )
+        regs = measure_registrations(server, reg_path, visit_date, index, setup["answers"], options)
         print(
             f"[{NAME}]   {regs.load.status_rps(200, 201):.1f} registrations/s; oversell phase ...", flush=True
         )
@@ -611,6 +774,7 @@ def run(options: argparse.Namespace) -> report.Section:
                     **site.env,
                     "REDIS_URL": options.redis_url,  # Redis cache and, with it, TASK_QUEUE=redis
                     "RATE_LIMIT_PER_IP": "100000000",
+                    "ALTCHA_MAX_NUMBER": str(ALTCHA_MAX_NUMBER),
                 },
             )
             print(f"[{NAME}] site ready on {site.database}; event {setup['event']}", flush=True)
@@ -628,7 +792,7 @@ def run(options: argparse.Namespace) -> report.Section:
             site.run_script(_RESET, day)
             print(f"[{NAME}] timing the parts of a registration in one process ...", flush=True)
             flush_redis(options.redis_url)
-            probe_params = {**day, "warmup": 30, "count": PROBE_COUNT}
+            probe_params = {**day, "warmup": 30, "count": PROBE_COUNT, "answers": setup["answers"]}
             probe = server_site.run_script(_PROBE, probe_params)
     finally:
         flush_redis(options.redis_url)
