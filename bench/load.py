@@ -8,6 +8,7 @@ each request then also pays for a TCP connect, equally for every target).
 GET is the default. For writes, pass method="POST" and a `body` factory: it is called with
 (thread index, request number within that thread) and returns the bytes to send, so every
 request can carry distinct data (e.g. a unique email address) without any shared state.
+The path may be such a factory too, for an API that names its resource in the URL (a pass code).
 
 An optional `classify` callable, given (status, response body), returns a label counted per
 response in LoadResult.labels (e.g. the `result` field of a JSON answer); it runs in the
@@ -29,6 +30,7 @@ from bench.server import HOST
 REQUEST_TIMEOUT = 30.0  # seconds; a stuck request ends its thread's loop at worst this late
 
 BodyFactory = Callable[[int, int], bytes]  # (thread index, request number in the thread) -> body
+PathFactory = Callable[[int, int], str]  # the same, -> path
 Classifier = Callable[[int, bytes], str]  # (status, response body) -> label to count
 
 
@@ -46,7 +48,7 @@ class _ThreadStats:
 @dataclass(frozen=True)
 class _Request:
     method: str
-    path: str
+    path: str | PathFactory
     headers: dict[str, str]
     body: BodyFactory | None
     ok_statuses: frozenset[int]
@@ -102,10 +104,11 @@ def _worker(
         for number in itertools.count():
             if not (time.perf_counter() < deadline and take_ticket()):
                 break
+            path = request.path(index, number) if callable(request.path) else request.path
             body = request.body(index, number) if request.body else None
             started = time.perf_counter()
             try:
-                conn.request(request.method, request.path, body=body, headers=request.headers)
+                conn.request(request.method, path, body=body, headers=request.headers)
                 response = conn.getresponse()
                 data = response.read()
             except (OSError, http.client.HTTPException):
@@ -128,7 +131,7 @@ def _worker(
 
 def run_load(
     port: int,
-    path: str,
+    path: str | PathFactory,
     *,
     concurrency: int,
     duration: float,
