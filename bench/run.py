@@ -14,11 +14,34 @@ from pathlib import Path
 # instead so `bench.*`, `bookday.*` import as packages and bench modules shadow nothing.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from bench import catalogue, checkins, import_attacks, imports, pages, passes, registrations, report, stats  # noqa: E402
+from bench import (  # noqa: E402
+    catalogue,
+    checkins,
+    floor,
+    import_attacks,
+    imports,
+    pages,
+    passes,
+    registrations,
+    report,
+    sessions,
+    stats,
+)
 
 BENCHMARKS = {
     module.NAME: module
-    for module in (pages, registrations, passes, checkins, imports, import_attacks, stats, catalogue)
+    for module in (
+        pages,
+        registrations,
+        passes,
+        checkins,
+        imports,
+        import_attacks,
+        stats,
+        catalogue,
+        sessions,
+        floor,
+    )
 }
 
 
