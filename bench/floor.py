@@ -231,7 +231,7 @@ def section(
         )
     timing = report.table(
         [
-            *("Target", "Path", "Samples", "Median ms", "p95 ms", "p99 ms", "Worker CPU ms"),
+            *("Target", "Path", "Samples", "Median ms", "p95 ms", "p99 ms", "Worker CPU ms (mean)"),
             *("Median vs bare", "KiB sent", "KiB gzip -1", "KiB gzip -6"),
         ],
         rows,
