@@ -276,5 +276,8 @@ def section(
         ]
     )
     return report.Section(
-        sessions.HEADING, sessions.INTRO, body, subheading="### The floor map with 200 booths (PostgreSQL)"
+        sessions.HEADING,
+        sessions.INTRO,
+        body,
+        subheading=f"### The floor map with 200 booths ({site.database.split()[0]})",
     )

@@ -28,7 +28,7 @@ from bench.server import HOST, Server, gunicorn
 NAME = "sessions"
 HEADING = "## Session bookings and the floor map (issue 15)"
 PG_DATABASE = "bookday_bench_sessions"  # its own database: never dropped under another benchmark
-CONFIGS = [(2, 1), (4, 1)]  # gunicorn workers × threads: the registration benchmark's two
+CONFIGS = [(2, 1), (4, 1), (2, 4)]  # gunicorn workers × threads: the registration benchmark's
 CONCURRENCY = 32
 PASS_COUNT = 20_000  # confirmed one-person passes for the session's day, for the throughput phase
 HOT_PLACES = 100_000  # the popular signing: every booking of the throughput phase gets a place
@@ -227,8 +227,9 @@ booking is given a place and the next queue number, decided under the session's 
 (`events.services.sessions.book`). The baseline is the bare JSON POST view (`{BARE_JSON_PATH}`
 in `bench/urls.py`: parses the body, answers 201, no database) on the same server in the same
 run, 2 s of warm-up then 10 s each. Goal (issue 15): at least the registration benchmark's share
-of the bare view, with zero oversell. Two gunicorn configurations are measured, the two the
-registration benchmark reports; each starts from an empty signing (the previous one's bookings
+of the bare view (read from its section above, configuration by configuration), with zero
+oversell. The registration benchmark's gunicorn configurations are measured (2 × 1, 4 × 1 and
+2 × 4 workers × threads); each starts from an empty signing (the previous one's bookings
 deleted, the table vacuumed). Then {OVERSELL_REQUESTS} bookings, each from its own pass, race
 for a signing with {OVERSELL_PLACES} places ({CONCURRENCY} at a time, `join_waitlist` left at
 its default, true); it passes when the database holds exactly {OVERSELL_PLACES} people booked
