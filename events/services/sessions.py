@@ -85,7 +85,7 @@ def sessions_for_pass(entry_pass: Pass, now: dt.datetime | None = None) -> PassS
 def lock_session(session: ProgrammeItem) -> ProgrammeItem:
     """The session's row, locked for the rest of the transaction, with its current places (an
     organiser may have published a change since the caller read it)."""
-    return ProgrammeItem.objects.select_for_update(of=("self",)).select_related("page").get(pk=session.pk)
+    return ProgrammeItem.objects.select_for_update().get(pk=session.pk)
 
 
 def _next_queue_number(session: ProgrammeItem) -> int:
@@ -154,15 +154,21 @@ def book(
     """
     now = now or timezone.now()
     entry_pass = Pass.objects.select_related("registration__day").get(pk=entry_pass.pk)
+    # What the pass already holds is read before taking the session's lock: the lock guards
+    # this session's places, not the pass's other bookings (a clash is between two sessions,
+    # each with its own lock), and two tabs booking the same place at once meet at the unique
+    # constraint below. The lock is held only for the places: a popular signing opening at
+    # 09:00 serves one booking after the other under it.
+    check_rules(entry_pass=entry_pass, session=session, people=people, now=now)
+    existing = session.bookings.active().filter(entry_pass=entry_pass).first()
+    if existing is not None:
+        return BookingResult(existing, created=False)
+    other = _clash(entry_pass, session)
+    if other is not None:
+        raise SessionError("clash", other=other.title)
     with transaction.atomic():
         session = lock_session(session)
         check_rules(entry_pass=entry_pass, session=session, people=people, now=now)
-        existing = session.bookings.active().filter(entry_pass=entry_pass).first()
-        if existing is not None:
-            return BookingResult(existing, created=False)
-        other = _clash(entry_pass, session)
-        if other is not None:
-            raise SessionError("clash", other=other.title)
         left = session.places - session.bookings.booked().people()
         booking = SessionBooking(session=session, entry_pass=entry_pass, people=people, created_at=now)
         if people <= left:
