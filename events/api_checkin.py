@@ -5,33 +5,28 @@ Devices authenticate with ``Authorization: Bearer <token>`` (Wagtail API tokens,
 user must be in the Gate staff or Organisers group.
 """
 
-import copy
 import datetime as dt
 import hashlib
 import logging
 from typing import Any, Literal
 
-from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.security import SessionAuth
 from pydantic import AwareDatetime
 from pydantic import ValidationError as PydanticValidationError
-from wagtail.api.v3.auth import BearerTokenAuth
-from wagtail.models import APIToken
 
 from bookday import api_errors, hotcache, ratelimit
 from bookday.api_errors import ApiError
 from bookday.errors import ServiceError
 from bookday.validators import CleanLine, reject_control_characters
+from events.api_auth import AUTH, ClientId
+from events.api_session_door import SessionScanIn, scan_at_door
 from events.enums import CheckInMethod, CheckInResult, RegistrationStatus, Tone
 from events.models import EventPage, Gate
-from events.permissions import can_scan
 from events.services import lookup, totals
 from events.services.checkin import check_in, record_walk_ins, undo
 from events.services.scanner import scanner_bundle
@@ -40,72 +35,7 @@ log = logging.getLogger(__name__)
 LOOKUPS_PER_MINUTE = 30
 
 
-def _allowed(request, found):
-    if found and not can_scan(request.user):
-        raise ApiError(403, "forbidden", _("Only gate staff and organisers may use the scanner."))
-    return found
-
-
-class ScannerToken(BearerTokenAuth):
-    """Wagtail's token check, remembered for a few seconds per token (bookday.hotcache): a gate
-    phone scans every few seconds, and a revoked token or a user taken out of the group is
-    forgotten at once."""
-
-    def authenticate(self, request, token):
-        request.user = AnonymousUser()  # never the session's user, whatever happens below
-        if not APIToken.validate_token_format(token):  # garbage costs no database look-up
-            return None
-        digests = tuple(APIToken.candidate_key_hashes(token))
-        remembered, allowed = hotcache.remember(
-            ("scanner-token", digests), lambda: _resolve(digests), request
-        )
-        if remembered is None:
-            return None
-        self._touch_last_used(remembered)
-        # Copies: the remembered objects are shared by every request of this process.
-        api_token, request.user = copy.copy(remembered), copy.copy(remembered.user)
-        api_token.user = request.user
-        if not allowed:
-            raise ApiError(403, "forbidden", _("Only gate staff and organisers may use the scanner."))
-        return api_token
-
-    def _touch_last_used(self, api_token):
-        """Like Wagtail's (one write a minute), remembering the time on the remembered token."""
-        interval = getattr(settings, "WAGTAILAPI_TOKEN_LAST_USED_INTERVAL", 60)
-        now = timezone.now()
-        if interval is not None and (
-            api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() >= interval
-        ):
-            APIToken.objects.filter(pk=api_token.pk).update(last_used_at=now)  # no signal: no forget
-            api_token.last_used_at = now
-
-
-def _resolve(digests: tuple[str, ...]):
-    """(active token with its user, may scan) or (None, False)."""
-    api_token = (
-        APIToken.objects.select_related("user").filter(key_hash__in=digests, revoked_at__isnull=True).first()
-    )
-    if api_token is None or not api_token.user.is_active:
-        return None, False
-    return api_token, can_scan(api_token.user)
-
-
-class ScannerSession(SessionAuth):
-    """The logged-in scanner page (with its CSRF token)."""
-
-    def authenticate(self, request, key):
-        return _allowed(request, super().authenticate(request, key))
-
-
-AUTH = [ScannerToken(), ScannerSession()]
 router = Router(tags=["check-in"], auth=AUTH)
-ClientId = Field(
-    ...,
-    min_length=8,
-    max_length=64,
-    pattern=r"^[A-Za-z0-9._:-]+$",
-    description="Chosen by the device, unique per action; a retry with it returns the first answer",
-)
 
 
 class CheckInIn(Schema):
@@ -334,7 +264,12 @@ class SyncUndo(UndoIn):
     event_id: int
 
 
-SYNC_TYPES = {"checkin": SyncCheckIn, "walkin": SyncWalkIn, "undo": SyncUndo}
+class SyncSessionScan(SessionScanIn):
+    type: Literal["session"]
+    session_id: int
+
+
+SYNC_TYPES = {"checkin": SyncCheckIn, "walkin": SyncWalkIn, "undo": SyncUndo, "session": SyncSessionScan}
 
 
 class SyncIn(Schema):
@@ -343,7 +278,8 @@ class SyncIn(Schema):
         max_length=1000,
         description="Queued actions in the order they were made: `{type: checkin, ...}` as POST "
         "/checkins/, `{type: walkin, event_id, ...}` as POST /events/{id}/walkins/, `{type: undo, "
-        "client_id, event_id, target, at}` as POST /events/{id}/undo/",
+        "client_id, event_id, target, at}` as POST /events/{id}/undo/, `{type: session, session_id, "
+        "...}` as POST /sessions/{id}/admissions/",
     )
 
 
@@ -371,6 +307,8 @@ def _sync_item(request, raw: dict) -> dict:
         ) from None
     if item.type == "checkin":
         return decide(request, item)
+    if item.type == "session":
+        return scan_at_door(request, item.session_id, item)
     if item.type == "walkin":
         return count_walk_ins(request, _event(item.event_id, request), item)
     return _undo(request, _event(item.event_id, request), target=item.target, at=item.at)

@@ -1,6 +1,6 @@
-"""The session door in the JSON API: staff scan a pass at a signing or a workshop (online only).
+"""The session door in the JSON API: staff scan a pass at a signing or a workshop.
 
-The same staff and tokens as the gates (events.api_checkin.AUTH).
+The same staff and tokens as the gates (events.api_auth.AUTH).
 """
 
 from django.http import Http404
@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema
 from pydantic import AwareDatetime
 
 from bookday.validators import CleanLine
-from events.api_checkin import AUTH, ClientId
+from events.api_auth import AUTH, ClientId
 from events.enums import SessionEntryResult, Tone
 from events.models import ProgrammeItem
 from events.services.session_door import admit
@@ -20,6 +20,9 @@ class SessionScanIn(Schema):
     code: CleanLine = Field(..., max_length=300, description="The pass code or the full pass URL from the QR")
     client_id: str = ClientId
     scanned_at: AwareDatetime | None = Field(None, description="The device's time of the scan")
+    offline_result: SessionEntryResult | None = Field(
+        None, description="What the phone decided while offline"
+    )
 
 
 class SessionScanOut(Schema):
@@ -44,7 +47,12 @@ class ErrorOut(Schema):
 )
 def session_scan(request, session_id: int, payload: SessionScanIn):
     """Let in a pass with places booked at the session (or a walk-in on a free place, when the
-    organiser allows it). Idempotent by `client_id`. 422 `no_places`: an open session."""
+    organiser allows it). Idempotent by `client_id`. 422 `no_places`: an open session. Scans
+    made without network are uploaded through POST /sync/ as `{type: session, session_id, ...}`."""
+    return scan_at_door(request, session_id, payload)
+
+
+def scan_at_door(request, session_id: int, payload: SessionScanIn) -> dict:
     if not 1 <= session_id <= 2_147_483_647:
         raise Http404  # no database id that large
     session = ProgrammeItem.objects.select_related("page").filter(pk=session_id).first()
@@ -57,6 +65,7 @@ def session_scan(request, session_id: int, payload: SessionScanIn):
         user=request.user,
         device=request.headers.get("User-Agent", ""),
         scanned_at=payload.scanned_at,
+        offline_result=payload.offline_result or "",
     )
     admission = decision.admission
     registration = admission.entry_pass.registration if admission.entry_pass_id else None

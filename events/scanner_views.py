@@ -16,9 +16,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.staticfiles import finders
+from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -31,12 +32,13 @@ from events.models import EventPage, ProgrammeItem
 from events.models.registration import PASS_ALPHABET, PASS_CODE_LENGTH
 from events.permissions import can_scan
 from events.services.checkin import MESSAGES, UNDO_WINDOW
+from events.services.session_door import MESSAGES as DOOR_MESSAGES
 
 ASSETS = "events/scanner/"
 # ES modules: an import map in the page points each one at its (hashed) static URL.
 MODULES = [
     "app.js",
-    "session-door.js",
+    "door.js",
     "api.js",
     "camera.js",
     "decide.js",
@@ -146,6 +148,12 @@ def ui_strings() -> dict[str, str]:
         "lookup_found": _("%(n)s registrations for today:"),
         "lookup_none": _("No registration for today matches."),
         "lookup_admit": _("Admit"),
+        # The session door (events.services.session_door), its answers decided on the phone too.
+        "session_messages": {str(code): str(message) for code, message in DOOR_MESSAGES.items()},
+        "signing_label": _("Signing - %(author)s - no. %(number)s"),
+        "door_status": _("%(booked)s of %(places)s places taken · %(in)s people let in"),
+        "gates_group": _("Gates"),
+        "sessions_group": _("Session doors today"),
         "app_error": _(
             "Something went wrong in the scanner (%(error)s). Saved scans are kept: reload the scanner."
         ),
@@ -153,15 +161,17 @@ def ui_strings() -> dict[str, str]:
 
 
 def scanner_events(today=None) -> list[dict]:
-    """Live events with gates that have not ended, soonest first, with their gates."""
+    """Live events with gates that have not ended, soonest first, with their gates and their
+    sessions with places (a session's door is scanned like a gate, on the session's day)."""
     today = today or timezone.localdate()
+    sessions = ProgrammeItem.objects.filter(places__isnull=False).order_by("date", "start_time", "pk")
     events = (
         EventPage.objects.live()
         .upcoming(today)
         .filter(gates__isnull=False)
         .distinct()
         .order_by("start_date", "pk")
-        .prefetch_related("gates")
+        .prefetch_related("gates", Prefetch("programme", queryset=sessions, to_attr="door_sessions"))
     )
     return [
         {
@@ -170,9 +180,17 @@ def scanner_events(today=None) -> list[dict]:
             "days": [day.isoformat() for day in event.days],
             "today": event.start_date <= today <= event.end_date,
             "gates": [{"id": gate.pk, "name": gate.name} for gate in event.gates.all()],
+            "sessions": [
+                {"id": item.pk, "label": _door_label(item), "date": item.date.isoformat()}
+                for item in event.door_sessions
+            ],
         }
         for event in events
     ]
+
+
+def _door_label(item: ProgrammeItem) -> str:
+    return f"{item.start_time:%H:%M} · {item.title}" + (f" · {item.place}" if item.place else "")
 
 
 def _import_map() -> str:
@@ -324,45 +342,6 @@ class ScannerLogoutView(auth_views.LogoutView):
     next_page = "scanner_login"
 
 
-def door_sessions(today=None) -> list[dict]:
-    """Today's sessions with places at live events, in time order, for the session door."""
-    today = today or timezone.localdate()
-    sessions = (
-        ProgrammeItem.objects.filter(date=today, places__isnull=False, page__live=True)
-        .select_related("page")
-        .order_by("start_time", "pk")
-    )
-    return [
-        {
-            "id": item.pk,
-            "label": f"{item.start_time:%H:%M} · {item.title}" + (f" · {item.place}" if item.place else ""),
-            "event": item.page.title,
-        }
-        for item in sessions
-    ]
-
-
-@login_required(login_url="scanner_login")
-@cache_control(private=True, no_cache=True)
 def session_door(request):
-    """The scanner at a session's door (a signing, a workshop): staff pick the session instead of
-    a gate and scan the same passes. Online only: the decision needs the session's places."""
-    if not can_scan(request.user):
-        return render(request, "events/scan/forbidden.html", status=403)
-    config = {
-        "sessions": door_sessions(),
-        "api": "/api/v1/sessions/{session_id}/admissions/",
-        "csrf_token": get_token(request),
-        "decode_worker": static(ASSETS + "decode-worker.js"),
-        "jsqr": static(ASSETS + "vendor/jsQR.js"),
-        "strings": {
-            "offline": _("No network: the session door needs the network. Try again."),
-            "failed": _("The scan could not be decided. Try again."),
-            "people": _("People let in: %(n)s"),
-        },
-    }
-    import_map = _import_map()
-    response = render(request, "events/scan/session_door.html", {"config": config, "import_map": import_map})
-    digest = base64.b64encode(hashlib.sha256(import_map.encode()).digest()).decode()
-    response._csp_update = {"script-src": [f"'sha256-{digest}'"]}
-    return response
+    """The session door's old address: the door is now picked in the scanner, like a gate."""
+    return redirect("scanner")

@@ -138,6 +138,13 @@ class SessionAdmission(models.Model):
     device = models.CharField(_("device"), max_length=255, blank=True)
     client_id = models.CharField(_("client id"), max_length=64, unique=True)
     request_fingerprint = models.CharField(max_length=64, editable=False)
+    offline_result = models.CharField(
+        _("decided on the phone"),
+        max_length=20,
+        blank=True,
+        choices=SessionEntryResult.choices,
+        help_text=_("What the phone decided without network, when the scan was uploaded later."),
+    )
 
     objects = SessionAdmissionQuerySet.as_manager()
 

@@ -4,8 +4,8 @@ Staff pick the session in the scanner instead of a gate and scan the same pass. 
 is taken under the session's row lock (events.services.sessions), so a walk-in taking the last
 free place and a booking made at the same moment never overfill the room. A ``client_id``
 chosen by the device makes a retried request return the first answer and record nothing new;
-every attempt is recorded, refusals included. Online only: the scanner's offline twin
-(decide.js) knows gates, not sessions.
+every attempt is recorded, refusals included. Without network the phone decides from its pass
+list (decide.js decideSession, the twin of door_rule) and uploads the scan later.
 """
 
 import datetime as dt
@@ -56,9 +56,7 @@ class SessionDecision:
 
     @property
     def tone(self) -> str:
-        if self.result == SessionEntryResult.BOOKED:
-            return Tone.GREEN
-        return Tone.AMBER if self.result == SessionEntryResult.WALK_IN else Tone.RED
+        return door_tone(self.result)
 
     @property
     def message(self) -> str:
@@ -77,6 +75,7 @@ def admit(
     user=None,
     device: str = "",
     scanned_at: dt.datetime | None = None,
+    offline_result: str = "",
     now: dt.datetime | None = None,
 ) -> SessionDecision:
     """Decide whether the pass scanned at ``session``'s door lets its people in, and record it.
@@ -84,7 +83,8 @@ def admit(
     Admitted: a pass with places booked there (its booked people), or, when the organiser
     allows walk-ins, a confirmed pass of the session's day while places are free (it then
     books them: the free places go down). A pass already let in is refused as such. Raises
-    SessionDoorError for requests that cannot be decided.
+    SessionDoorError for requests that cannot be decided. ``offline_result``: what the phone
+    decided without network (uploaded later); a different verdict here is kept for review.
     """
     if session.places is None:
         raise SessionDoorError("no_places")
@@ -113,6 +113,7 @@ def admit(
                 device=device[:255],
                 client_id=client_id,
                 request_fingerprint=fingerprint,
+                offline_result=offline_result,
             )
     except IntegrityError:  # the client_id was used before: the first answer
         existing = SessionAdmission.objects.filter(client_id=client_id).first()
@@ -133,6 +134,45 @@ def _label(admission: SessionAdmission) -> str:
     return booking.label if booking and admission.admitted else ""
 
 
+@dataclass(frozen=True)
+class DoorFacts:
+    """What the door's rule looks at, read under the session's lock (or from the phone's pass
+    list: decide.js decideSession is this rule's offline twin; both are tested against
+    tests/shared/session_door_cases.json, so change them together)."""
+
+    valid: bool  # a confirmed pass of this event for the session's day
+    already_in: bool  # let in at this session before
+    booked: int | None  # people of its booking; None: no booking
+    waiting: bool  # the booking waits for a place
+    party: int  # the pass's party size
+    allow_walk_ins: bool
+    free: int  # places not booked by anyone
+
+
+def door_rule(facts: DoorFacts) -> tuple[str, int]:
+    """(result, people let in now) at a session's door."""
+    if not facts.valid:
+        return SessionEntryResult.NOT_VALID, 0
+    if facts.already_in:
+        return SessionEntryResult.ALREADY_ADMITTED, 0
+    if facts.booked is not None and not facts.waiting:
+        return SessionEntryResult.BOOKED, facts.booked
+    if not facts.allow_walk_ins:
+        if facts.booked is not None:
+            return SessionEntryResult.WAITING_LIST, 0
+        return SessionEntryResult.NOT_BOOKED, 0
+    people = min(facts.booked if facts.booked is not None else facts.party, facts.free)
+    if people < 1:
+        return SessionEntryResult.FULL, 0
+    return SessionEntryResult.WALK_IN, people
+
+
+def door_tone(result: str) -> str:
+    if result == SessionEntryResult.BOOKED:
+        return Tone.GREEN
+    return Tone.AMBER if result == SessionEntryResult.WALK_IN else Tone.RED
+
+
 def _decide(
     entry_pass: Pass | None, session: ProgrammeItem, now: dt.datetime
 ) -> tuple[str, int, SessionBooking | None]:
@@ -140,30 +180,28 @@ def _decide(
     if entry_pass is None:
         return SessionEntryResult.NOT_VALID, 0, None
     registration = entry_pass.registration
-    if (
-        registration.status != RegistrationStatus.CONFIRMED
-        or registration.event_id != session.page_id
-        or registration.day.date != session.date
-    ):
-        return SessionEntryResult.NOT_VALID, 0, None
-    if session.admissions.admitted().filter(entry_pass=entry_pass).exists():
-        return SessionEntryResult.ALREADY_ADMITTED, 0, None
     booking = session.bookings.active().filter(entry_pass=entry_pass).first()
-    if booking is not None and booking.status == SessionBookingStatus.BOOKED:
-        return SessionEntryResult.BOOKED, booking.people, booking
-    if not session.allow_walk_ins:
-        if booking is not None:
-            return SessionEntryResult.WAITING_LIST, 0, booking
-        return SessionEntryResult.NOT_BOOKED, 0, None
-    free = session.places - session.bookings.booked().people()
-    wanted = booking.people if booking is not None else registration.party_size
-    people = min(wanted, free)
-    if people < 1:
-        return SessionEntryResult.FULL, 0, booking
-    # The walk-in takes the places it uses: they are no longer free to book.
-    if booking is None:
-        booking = SessionBooking(session=session, entry_pass=entry_pass, created_at=now)
-    booking.people = people
-    give_places(booking, session)
-    booking.save()
-    return SessionEntryResult.WALK_IN, people, booking
+    facts = DoorFacts(
+        valid=(
+            registration.status == RegistrationStatus.CONFIRMED
+            and registration.event_id == session.page_id
+            and registration.day.date == session.date
+        ),
+        already_in=session.admissions.admitted().filter(entry_pass=entry_pass).exists(),
+        booked=booking.people if booking is not None else None,
+        waiting=booking is not None and booking.status != SessionBookingStatus.BOOKED,
+        party=registration.party_size,
+        allow_walk_ins=session.allow_walk_ins,
+        free=session.places - session.bookings.booked().people() if session.allow_walk_ins else 0,
+    )
+    result, people = door_rule(facts)
+    if result == SessionEntryResult.NOT_VALID:
+        return result, 0, None
+    if result == SessionEntryResult.WALK_IN:
+        # The walk-in takes the places it uses: they are no longer free to book.
+        if booking is None:
+            booking = SessionBooking(session=session, entry_pass=entry_pass, created_at=now)
+        booking.people = people
+        give_places(booking, session)
+        booking.save()
+    return result, people, booking if result != SessionEntryResult.ALREADY_ADMITTED else None

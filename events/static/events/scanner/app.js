@@ -1,15 +1,16 @@
-// The gate scanner: pick the event and gate, scan, show the answer, count walk-ins, undo the
-// last action, look up a visitor without their QR, and keep going when the network drops. The
-// server decides whenever it can be reached; otherwise the phone decides from the pass list
-// (decide.js) and queues the scan (queue.js) to upload it later.
+// The gate scanner: pick the event and gate (or a session's door), scan, show the answer, count
+// walk-ins, undo the last action, look up a visitor without their QR, and keep going when the
+// network drops. The server decides whenever it can be reached; otherwise the phone decides from
+// the pass list (decide.js) and queues the scan (queue.js) to upload it later.
 //
 // This module only wires the pieces to the page; each concern lives in its own module:
-// scan.js (one scan), sync.js (queue and network), undo.js (the last action), totals.js,
+// scan.js (one scan at a gate), door.js (one scan at a session's door), sync.js (queue and network), undo.js (the last action), totals.js,
 // passlist.js (the offline pass list), walkins.js, lookup.js, screen.js, errors.js.
 
 import { makeApi } from "./api.js";
 import { Camera } from "./camera.js";
-import { codePattern } from "./decide.js";
+import { codePattern, localParts } from "./decide.js";
+import { Door } from "./door.js";
 import { showFailures } from "./errors.js";
 import { audioBlocked, signal, unlockAudio } from "./feedback.js";
 import { clock } from "./format.js";
@@ -18,7 +19,7 @@ import { Admissions } from "./ledger.js";
 import { Lookup } from "./lookup.js";
 import { PassList } from "./passlist.js";
 import { CameraDebounce, Scanner } from "./scan.js";
-import { CameraPanel, chosen, fillGates, showScreen, validChoice } from "./screen.js";
+import { CameraPanel, choiceOf, chosen, fillGates, showScreen, validChoice } from "./screen.js";
 import { newClientId, openStore, prefs } from "./store.js";
 import { Sync } from "./sync.js";
 import { Totals } from "./totals.js";
@@ -43,8 +44,12 @@ const TOTALS_EVERY = 10_000;
 const BUNDLE_EVERY = 60_000;
 const FLUSH_EVERY = 15_000;
 
-const here = { choice: null, run: 0, timers: [] }; // the gate worked at; which begin() is current
+const here = { choice: null, run: 0, timers: [], door: null }; // the gate or door worked at; which begin() is current
 const place = () => ({ choice: here.choice, gateName: chosen(config.events, here.choice).gate.name });
+const today = () => localParts(new Date(), config.time_zone).day;
+const GROUPS = { gates: strings.gates_group, sessions: strings.sessions_group };
+// At a session's door, the door takes the scans; at a gate, the scanner.
+const worker = () => here.door || scanner;
 const camera = new Camera($("video"), {
   onCode: onCameraCode,
   workerUrl: config.decode_worker,
@@ -64,15 +69,20 @@ function showSetup() {
   if (!config.events.length) return;
   const eventSelect = $("event");
   if (validChoice(config.events, here.choice)) eventSelect.value = String(here.choice.event);
-  fillGates($, config.events, eventSelect.value, here.choice?.gate);
+  fillGates($, config.events, eventSelect.value, here.choice, { today: today(), labels: GROUPS });
 }
 
 async function begin() {
   const run = ++here.run;
-  const { event, gate } = chosen(config.events, here.choice);
+  const { event, gate, session } = chosen(config.events, here.choice);
   showScreen($, "work");
-  $("where").textContent = `${gate.name} · ${event.title}`;
-  undo.atGate(gate.id);
+  document.body.dataset.mode = session ? "door" : "gate";
+  $("where").textContent = `${session ? session.label : gate.name} · ${event.title}`;
+  here.door = session ? new Door({
+    sessionId: session.id, eventId: event.id, rule: scanner.rule, api, view, sync, passList,
+    storage: prefs, strings, signal, newId: newClientId,
+  }) : null;
+  if (gate) undo.atGate(gate.id);
   renderUndo();
   await sync.refresh();
   await passList.load(event.id); // before the first scan: it may have to be decided offline
@@ -88,7 +98,8 @@ async function begin() {
     setInterval(refreshBundle, BUNDLE_EVERY),
     setInterval(() => sync.flush(), FLUSH_EVERY),
     setInterval(renderUndo, 5000),
-    setInterval(() => sync.online || refreshTotals(), 5000), // is the network back?
+    // Is the network back? (At a door, the pass list's request tells: unchanged, it costs nothing.)
+    setInterval(() => sync.online || (here.door ? refreshBundle() : refreshTotals()), 5000),
   ];
 }
 
@@ -106,20 +117,24 @@ function loginAgain() {
 async function refreshBundle() {
   if (!here.choice) return;
   await passList.refresh(here.choice.event, () => here.choice?.event);
+  if (here.door && passList.meta?.fetched_at) here.door.ledger.prune(passList.meta.fetched_at);
   renderBundle();
 }
 
 function renderBundle() {
   view.text("bundle-status", passList.status(strings, at));
   if (passList.bundle) $("bundle-status").dataset.passes = passList.bundle.passes.length;
+  if (here.door) view.text("door-status", here.door.status());
 }
 
 async function refreshTotals() {
+  if (here.door) return; // a session's door has its own line (renderBundle)
   await totals.refresh(here.choice);
   renderTotals();
 }
 
 function renderTotals() {
+  if (here.door) return view.text("door-status", here.door.status());
   const shown = totals.shown(sync.queued, here.choice);
   if (shown) view.setTotals(shown.figures, shown.updatedAt);
 }
@@ -138,6 +153,12 @@ function actionRecorded() {
 // --- scanning, walk-ins, undo ------------------------------------------------------------------
 
 async function scan(text, timing, options) {
+  if (here.door) {
+    const outcome = await here.door.scan(text);
+    view.text("door-status", here.door.status());
+    sync.refresh();
+    return outcome;
+  }
   const outcome = await scanner.scan(text, timing, options);
   if (outcome) {
     sync.refresh();
@@ -147,12 +168,12 @@ async function scan(text, timing, options) {
 }
 
 function onCameraCode(text, timing) {
-  if (!debounce.accept(text, performance.now(), !scanner.ready())) return;
+  if (!debounce.accept(text, performance.now(), !worker().ready())) return;
   scan(text, { source: "camera", ...timing }, { method: "scan" });
 }
 
 function scanTyped(text, method) {
-  if (!text || !scanner.ready()) return;
+  if (!text || !worker().ready()) return;
   const now = performance.now();
   scan(text, { source: method === "scan" ? "scanner" : "manual", frameAt: now, decodedAt: now }, { method });
 }
@@ -194,7 +215,7 @@ function wireKeys() {
     event.preventDefault();
     const input = $("code");
     const text = input.value.trim();
-    if (!text || !scanner.ready()) return;
+    if (!text || !worker().ready()) return;
     input.value = "";
     scanTyped(text, field.method());
   });
@@ -216,11 +237,13 @@ function wireKeys() {
 
 function wire(lookup) {
   if (config.events.length) {
-    $("event").addEventListener("change", (event) => fillGates($, config.events, event.target.value, null));
+    $("event").addEventListener("change", (event) => {
+      fillGates($, config.events, event.target.value, null, { today: today(), labels: GROUPS });
+    });
     $("setup").addEventListener("submit", (event) => {
       event.preventDefault();
-      const choice = { event: Number($("event").value), gate: Number($("gate").value) };
-      if (!validChoice(config.events, choice)) return;
+      const choice = choiceOf($("event").value, $("gate").value);
+      if (!validChoice(config.events, choice, today())) return;
       here.choice = choice;
       prefs.set("choice", choice);
       begin();
@@ -281,6 +304,7 @@ async function main() {
       network: (online, queued) => view.setNetwork(online, queued),
       note: (text) => view.text("sync-note", text),
       undoSettled: (item, answer) => view.text("undo-status", undo.settledText(item, answer)),
+      doorSettled: (item) => here.door?.ledger.synced(item.client_id, Date.now()),
       changed: renderTotals,
       settled: refreshTotals,
       back: refreshBundle,
@@ -304,7 +328,7 @@ async function main() {
     online: () => sync.reachable(),
     onLoginLost: loginAgain,
     onPick: async (match) => {
-      if (!scanner.ready()) return false;
+      if (!worker().ready()) return false;
       const now = performance.now();
       const outcome = await scan(match.code, { source: "lookup", frameAt: now, decodedAt: now }, {
         method: "lookup", hint: { party: match.party_size, remaining: match.remaining },
@@ -318,7 +342,7 @@ async function main() {
       .catch((error) => console.warn("service worker not registered", error));
   }
   const saved = prefs.get("choice");
-  here.choice = validChoice(config.events, saved) ? saved : null;
+  here.choice = validChoice(config.events, saved, today()) ? saved : null;
   if (here.choice) {
     $("sound").hidden = !audioBlocked();
     begin();

@@ -98,3 +98,40 @@ export function decideOffline({ bundle, hash, local = null, now = new Date(), ti
   const admitted = Math.min(headcount || remaining, remaining);
   return answer({ result: "admitted", admitted, remaining: remaining - admitted, party_size: party, day: entry.d, previous });
 }
+
+/** The bundle's session `id` with its bookings and admissions by digest, or null. */
+export function findSession(bundle, id) {
+  const session = bundle?.sessions?.find((item) => item.id === Number(id));
+  if (!session) return null;
+  if (!session.byHash) {
+    session.byHash = new Map(session.bookings.map((booking) => [booking.h, booking]));
+    session.seen = new Set(session.in);
+  }
+  return session;
+}
+
+/** The colour of a session door's answer, as events.services.session_door.door_tone(). */
+export function doorTone(result) {
+  if (result === "booked") return "green";
+  return result === "walk_in" ? "amber" : "red";
+}
+
+/**
+ * At a session's door without network: the twin of events.services.session_door.door_rule()
+ * (tested against tests/shared/session_door_cases.json). `local` is what this phone did at the
+ * session that the bundle does not know yet: {in: Set of digests let in, people: walk-in
+ * places taken}. Returns {result, admitted, tone, booking}.
+ */
+export function decideSession({ bundle, session, hash, local = { in: new Set(), people: 0 } }) {
+  const answer = (result, admitted = 0, booking = null) => ({ result, admitted, tone: doorTone(result), booking });
+  const entry = hash ? bundle.byHash.get(hash) : null;
+  if (!entry || entry.s !== "c" || entry.d !== session.date) return answer("not_valid");
+  if (session.seen.has(hash) || local.in.has(hash)) return answer("already_admitted");
+  const booking = session.byHash.get(hash) || null;
+  if (booking && !booking.w) return answer("booked", booking.p, booking);
+  if (!session.walk_ins) return answer(booking ? "waiting_list" : "not_booked", 0, booking);
+  const free = session.free - local.people;
+  const people = Math.min(booking ? booking.p : entry.p, free);
+  if (people < 1) return answer("full", 0, booking);
+  return answer("walk_in", people, booking);
+}

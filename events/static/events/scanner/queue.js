@@ -1,4 +1,4 @@
-// The upload queue: every scan, walk-in and undo the server has not decided yet, kept in
+// The upload queue: every scan (at a gate or a session's door), walk-in and undo the server has not decided yet, kept in
 // IndexedDB in the order it was made and uploaded through POST /api/v1/sync/.
 //
 // An item leaves the queue only with an answer that says `final` (the rules decided). A
@@ -16,6 +16,7 @@ const FIELDS = {
   checkin: ["type", "client_id", "event_id", "gate", "code", "scanned_at", "headcount", "offline_result", "method"],
   walkin: ["type", "client_id", "event_id", "gate", "count", "at"],
   undo: ["type", "client_id", "event_id", "target", "at"],
+  session: ["type", "client_id", "session_id", "code", "scanned_at", "offline_result"],
 };
 
 /** Milliseconds to wait after `failures` failed tries in a row (0 when none failed). */

@@ -8,8 +8,8 @@ export class Sync {
   /**
    * db, api: the store (store.js) and the API (api.js); admissions: Admissions (ledger.js);
    * connected(): whether the device has a network (navigator.onLine); on: what the screen does
-   * {network(online, queued), note(text), undoSettled(item, answer), changed(), settled(),
-   * back(), loginLost()}; queueOptions: passed to the Queue (tests give it a fake clock).
+   * {network(online, queued), note(text), undoSettled(item, answer), doorSettled(item, answer),
+   * changed(), settled(), back(), loginLost()}; queueOptions: passed to the Queue (tests give it a fake clock).
    */
   constructor({ db, api, admissions, strings, connected, on, queueOptions = {} }) {
     Object.assign(this, { db, admissions, strings, connected, on });
@@ -72,6 +72,10 @@ export class Sync {
     let differed = 0;
     for (const { item, answer } of done) {
       if (item.type === "undo") this.on.undoSettled(item, answer);
+      if (item.type === "session") {
+        if (item.offline_result && answer.body?.result !== item.offline_result) differed += 1;
+        this.on.doorSettled?.(item, answer);
+      }
       if (item.type !== "checkin") continue;
       const body = answer.body || {};
       if (item.offline_result && body.result !== item.offline_result) differed += 1;

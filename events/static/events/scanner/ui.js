@@ -3,6 +3,7 @@
 // of our own.
 
 import { tone as toneOf } from "./decide.js";
+import { describeDoor } from "./door.js";
 import { clock, dayMonthYear, fmt, plural } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
@@ -23,6 +24,7 @@ function offlineMessage(outcome, s) {
 
 /** {tone, title, message, name, facts: [], previous: []}: the texts of an answer on screen. */
 export function describe(outcome, s, timeZone) {
+  if (outcome.door) return { tone: outcome.tone || "red", ...describeDoor(outcome, s), facts: [], previous: [] };
   const tone = outcome.tone || toneOf(outcome);
   let title;
   let message;
