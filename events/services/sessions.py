@@ -18,8 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookday.errors import ServiceError
 from events.enums import RegistrationStatus, SessionBookingStatus
-from events.models import EventPage, Pass, ProgrammeItem, SessionBooking
-from events.models.sessions import ACTIVE_BOOKING
+from events.models import EventPage, Pass, ProgrammeItem, Registration, SessionBooking
 
 
 class SessionError(ServiceError):
@@ -101,19 +100,25 @@ def give_places(booking: SessionBooking, session: ProgrammeItem) -> None:
         booking.queue_number = _next_queue_number(session)
 
 
-def _clash(entry_pass: Pass, session: ProgrammeItem) -> ProgrammeItem | None:
-    """Another session this pass holds (or waits for) that overlaps ``session`` in time."""
-    others = (
-        ProgrammeItem.objects.filter(
-            bookings__entry_pass=entry_pass, bookings__status__in=ACTIVE_BOOKING, date=session.date
-        )
-        .exclude(pk=session.pk)
-        .distinct()
-    )
+def _clash(others, session: ProgrammeItem) -> ProgrammeItem | None:
+    """The session among ``others`` (sessions the pass holds or waits for) that overlaps ``session``."""
     for other in others:
-        if other.starts_at < session.ends_or_assumed and session.starts_at < other.ends_or_assumed:
+        if (
+            other.pk != session.pk
+            and other.starts_at < session.ends_or_assumed
+            and session.starts_at < other.ends_or_assumed
+        ):
             return other
     return None
+
+
+def _held_that_day(entry_pass: Pass, session: ProgrammeItem) -> list[SessionBooking]:
+    """The pass's standing bookings on ``session``'s day, with their sessions (one query)."""
+    return list(
+        SessionBooking.objects.active()
+        .filter(entry_pass=entry_pass, session__date=session.date)
+        .select_related("session")
+    )
 
 
 def check_rules(*, entry_pass: Pass, session: ProgrammeItem, people: int, now: dt.datetime) -> None:
@@ -153,17 +158,19 @@ def book(
     (``created`` false) and nothing changes. Raises SessionError and writes nothing when it does.
     """
     now = now or timezone.now()
-    entry_pass = Pass.objects.select_related("registration__day").get(pk=entry_pass.pk)
+    if not (Pass.registration.is_cached(entry_pass) and Registration.day.is_cached(entry_pass.registration)):
+        entry_pass = Pass.objects.select_related("registration__day").get(pk=entry_pass.pk)
     # What the pass already holds is read before taking the session's lock: the lock guards
     # this session's places, not the pass's other bookings (a clash is between two sessions,
     # each with its own lock), and two tabs booking the same place at once meet at the unique
     # constraint below. The lock is held only for the places: a popular signing opening at
     # 09:00 serves one booking after the other under it.
     check_rules(entry_pass=entry_pass, session=session, people=people, now=now)
-    existing = session.bookings.active().filter(entry_pass=entry_pass).first()
+    held = _held_that_day(entry_pass, session)
+    existing = next((booking for booking in held if booking.session_id == session.pk), None)
     if existing is not None:
         return BookingResult(existing, created=False)
-    other = _clash(entry_pass, session)
+    other = _clash([booking.session for booking in held], session)
     if other is not None:
         raise SessionError("clash", other=other.title)
     with transaction.atomic():
