@@ -26,7 +26,7 @@ from events.admin_registrations import (
     status_label,
 )
 from events.enums import RegistrationStatus
-from events.models import CheckIn, EventDay, Gate, Registration, SessionBooking, WalkIn
+from events.models import CheckIn, EventDay, Gate, Registration, SessionAdmission, SessionBooking, WalkIn
 from events.validators import display_vn_mobile
 
 BOOK_DAY_MENU_HOOK = "register_book_day_menu_item"
@@ -445,6 +445,68 @@ class SessionBookingViewSet(ReadOnlyListing, TitledViewSet):
     form_fields = ["people"]
 
 
+class SessionAdmissionIndexView(TitledIndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("session__page", "entry_pass__registration", "user")
+            .order_by("-scanned_at", "-pk")
+        )
+
+
+def _door_verdict(admission) -> str:
+    """The phone's own verdict when it decided without network and the server decided otherwise."""
+    if admission.offline_result and admission.offline_result != admission.result:
+        return admission.get_offline_result_display()
+    return ""
+
+
+class SessionAdmissionViewSet(ReadOnlyListing, TitledViewSet):
+    """Every scan at a session's door, refusals included: the audit trail. Read-only."""
+
+    model = SessionAdmission
+    icon = "tick-inverse"
+    menu_label = gettext_lazy("Session door scans")
+    add_to_admin_menu = False
+    index_view_class = SessionAdmissionIndexView
+    copy_view_enabled = False
+    list_filter = ["session__page", "session", "result"]
+    list_display = [
+        Column(
+            "scanned_at",
+            label=gettext_lazy("Scanned at"),
+            accessor=lambda a: local_datetime(a.scanned_at),
+            sort_key="scanned_at",
+        ),
+        "session",
+        "result",
+        "admitted",
+        Column(
+            "visitor",
+            label=gettext_lazy("Visitor"),
+            accessor=lambda a: a.entry_pass.registration.full_name if a.entry_pass_id else "—",
+        ),
+        Column("user", label=gettext_lazy("Staff"), accessor=lambda a: person(a.user)),
+        Column("offline", label=gettext_lazy("Decided otherwise offline"), accessor=_door_verdict),
+    ]
+    list_export = [
+        "session",
+        "scanned_at",
+        "received_at",
+        "result",
+        "admitted",
+        "entry_pass.registration.full_name",
+        "user",
+        "device",
+        "offline_result",
+        "client_id",
+    ]
+    export_headings = {"entry_pass.registration.full_name": gettext_lazy("Visitor")}
+    export_filename = "quet-cua-hoat-dong"
+    form_fields = ["admitted"]
+
+
 class BookDayGroup(ModelViewSetGroup):
     menu_label = gettext_lazy("Book Day")
     menu_icon = "calendar-alt"
@@ -460,4 +522,5 @@ class BookDayGroup(ModelViewSetGroup):
         WalkInViewSet("walk_ins"),
         GateViewSet("gates"),
         SessionBookingViewSet("session_bookings"),
+        SessionAdmissionViewSet("session_admissions"),
     )

@@ -12,6 +12,7 @@ from events.models import SessionAdmission
 from events.services.session_door import SessionDoorError, admit
 from events.services.sessions import book
 from home.groups import GATE_STAFF
+from tests.events.test_admin_registrations import cells
 from tests.factories import ProgrammeItemFactory, register_visitor
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +135,22 @@ def test_the_api_needs_gate_staff_and_answers_the_decision(client, event, today,
     assert (data["result"], data["tone"], data["admitted"]) == ("booked", "green", 2)
     assert data["label"] == "Ký tặng - Nguyễn Nhật Ánh - số 1"
     assert data["message"]
+
+
+def test_organisers_see_every_door_scan_with_the_phones_own_verdict(admin_client, event, today):
+    item = session(event, today, places=1)
+    booked, stranger = a_pass(event, today, party_size=1), a_pass(event, today, party_size=1)
+    book(entry_pass=booked, session=item, people=1)
+    at = event.opens_on(today) + dt.timedelta(hours=5)  # 13:00 local
+    scan(booked, item, scanned_at=at, now=at)
+    # Decided "walk-in" on a phone without network; the server knows the session is full.
+    scan(stranger, item, scanned_at=at, now=at, offline_result=SessionEntryResult.WALK_IN)
+
+    page = admin_client.get("/admin/session_admissions/").content.decode()
+    assert "<title>Lượt quét ở cửa hoạt động" in page
+    assert page.count("13:00") >= 2  # local time
+    assert "Đã đặt chỗ: cho vào" in page and "Không đặt chỗ và không còn chỗ trống" in page
+    assert "Chưa đặt chỗ, còn chỗ trống: cho vào" in page  # what the phone decided
+    rows = cells(admin_client.get("/admin/session_admissions/", {"export": "csv"}))
+    assert len(rows) == 3
+    assert rows[1][rows[0].index("Thời điểm quét")].endswith(" 13:00")  # local time in the export too
