@@ -1,5 +1,6 @@
 """The floor plan in a browser: an organiser drags a booth in the admin editor (1366 px) and
-saves; a visitor on a phone (360 px) opens a booth from the catalogue's link and zooms."""
+saves; a visitor on a phone (360 px) finds a book in the catalogue, opens its booth on the map
+and zooms."""
 
 import pytest
 
@@ -123,4 +124,23 @@ def test_a_visitor_pinches_the_map_to_zoom(live_server, phone, event):
         fingers("touchMove", [(cx - spread, cy), (cx + spread, cy)])
     fingers("touchEnd", [])
     assert width_shown() < 15  # two fingers moved apart: the map is zoomed in
+    assert phone.errors == []
+
+
+def test_a_visitor_finds_a_book_in_the_catalogue_and_opens_its_booth_on_the_map(live_server, phone, event):
+    from tests.publishers.portal_factories import StockListingFactory
+
+    exhibitor = ExhibitorFactory(
+        event=event, booths="A8", publisher__name="NXB Kim Đồng", publisher__slug="kim-dong"
+    )
+    StockListingFactory(exhibitor=exhibitor, title__title="Kính vạn hoa", copies=40)
+    small_plan(event)
+    # Typed without accents, as on a phone keyboard.
+    phone.goto(live_server.url + f"/events/{event.pk}/catalogue/?q=kinh+van+hoa")
+    phone.get_by_role("link", name="Xem trên sơ đồ (Kính vạn hoa)").click()
+    phone.wait_for_url(f"**/events/{event.pk}/map/?booth=A8")
+    assert phone.get_by_text("Gian A8: NXB Kim Đồng, tô màu vàng.").is_visible()
+    frame = phone.locator(".floor-map__frame").bounding_box()
+    found = phone.locator('g.is-highlighted[data-label="A8"] rect').bounding_box()
+    assert frame["x"] <= found["x"] and found["x"] + found["width"] <= frame["x"] + frame["width"]
     assert phone.errors == []
