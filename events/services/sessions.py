@@ -93,11 +93,12 @@ def _next_queue_number(session: ProgrammeItem) -> int:
     return (last or 0) + 1
 
 
-def give_places(booking: SessionBooking, session: ProgrammeItem) -> None:
-    """Within the caller's lock on ``session``: the booking holds its places (not saved here)."""
+def give_places(booking: SessionBooking, session: ProgrammeItem, last_number: int | None = None) -> None:
+    """Within the caller's lock on ``session``: the booking holds its places (not saved here).
+    ``last_number``: the session's highest queue number, when the caller has just read it."""
     booking.status = SessionBookingStatus.BOOKED
     if session.is_signing and booking.queue_number is None:
-        booking.queue_number = _next_queue_number(session)
+        booking.queue_number = last_number + 1 if last_number is not None else _next_queue_number(session)
 
 
 def _clash(others, session: ProgrammeItem) -> ProgrammeItem | None:
@@ -173,22 +174,24 @@ def book(
     other = _clash([booking.session for booking in held], session)
     if other is not None:
         raise SessionError("clash", other=other.title)
-    with transaction.atomic():
-        session = lock_session(session)
-        check_rules(entry_pass=entry_pass, session=session, people=people, now=now)
-        left = session.places - session.bookings.booked().people()
-        booking = SessionBooking(session=session, entry_pass=entry_pass, people=people, created_at=now)
-        if people <= left:
-            give_places(booking, session)
-        elif join_waitlist and people <= session.places:
-            booking.status = SessionBookingStatus.WAITING
-        else:
-            raise SessionError("full")
-        try:
-            with transaction.atomic():
-                booking.save()
-        except IntegrityError:  # the same pass at once from two tabs: the first one's booking
-            return BookingResult(session.bookings.active().get(entry_pass=entry_pass), created=False)
+    try:
+        with transaction.atomic():
+            session = lock_session(session)
+            check_rules(entry_pass=entry_pass, session=session, people=people, now=now)
+            taken, last_number = session.bookings.taken_and_last_number()
+            booking = SessionBooking(session=session, entry_pass=entry_pass, people=people, created_at=now)
+            if people <= session.places - taken:
+                give_places(booking, session, last_number)
+            elif join_waitlist and people <= session.places:
+                booking.status = SessionBookingStatus.WAITING
+            else:
+                raise SessionError("full")
+            booking.save()
+    except IntegrityError:  # the same pass at once from two tabs: the first one's booking
+        first = SessionBooking.objects.active().filter(session_id=session.pk, entry_pass=entry_pass).first()
+        if first is None:
+            raise
+        return BookingResult(first, created=False)
     return BookingResult(booking, created=True)
 
 

@@ -246,3 +246,18 @@ def test_a_smaller_party_holds_fewer_places_and_the_rest_go_to_the_waiting_list(
     waiting.refresh_from_db()
     assert booking.people == 2
     assert waiting.status == SessionBookingStatus.BOOKED
+
+
+def test_two_tabs_booking_the_same_pass_at_once_get_one_booking(event, today, monkeypatch):
+    """The second tab read no booking before the first one's was saved: it meets the unique
+    constraint under the lock and answers with the first tab's booking, writing nothing."""
+    from events.services import sessions as service
+
+    item = session(event, today, places=5)
+    entry_pass = visitor(event, today, party_size=2)
+    first = book(entry_pass=entry_pass, session=item, people=2)
+    monkeypatch.setattr(service, "_held_that_day", lambda entry_pass, session: [])
+    second = book(entry_pass=entry_pass, session=item, people=1)
+    assert (second.created, second.booking.pk, second.booking.people) == (False, first.booking.pk, 2)
+    assert SessionBooking.objects.filter(session=item).count() == 1
+    assert item.bookings.booked().people() == 2

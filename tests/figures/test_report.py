@@ -188,6 +188,7 @@ def test_figures_and_reports_close_the_book_day_menu(rf, organiser):
             "walk_ins:index",
             "gates:index",
             "session_bookings:index",
+            "session_admissions:index",
             "announcements:index",
             "event_reports:index",
         )
