@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import http.client
 import itertools
 import json
 import os
@@ -23,7 +22,7 @@ from bench import report
 from bench.cpu import CpuSample, CpuUsage
 from bench.environment import Site, choose_database, prepared_site
 from bench.load import BodyFactory, LoadResult, run_load
-from bench.server import HOST, Server, gunicorn
+from bench.server import Server, gunicorn, post_json
 
 NAME = "checkins"
 HEADING = "## Check-ins under load (issue 4)"
@@ -328,20 +327,6 @@ def classify(status: int, data: bytes) -> str:
         return "?"
 
 
-def _post(server: Server, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict]:
-    conn = http.client.HTTPConnection(HOST, server.port, timeout=30)
-    try:
-        conn.request("POST", path, body=body, headers=headers)
-        response = conn.getresponse()
-        text = response.read().decode("utf-8", errors="replace")
-    finally:
-        conn.close()
-    try:
-        return response.status, json.loads(text)
-    except ValueError:
-        return response.status, {"raw": text[:1000]}
-
-
 def _load(server, path, headers, body: BodyFactory, duration: float, options) -> LoadResult:
     return run_load(
         server.port,
@@ -392,7 +377,7 @@ def run_config(
     label = f"{workers} × {threads}"
     with gunicorn(site, workers=workers, threads=threads) as server:
         print(f"[{NAME}] {server.description}", flush=True)
-        status, data = _post(server, BARE_JSON_PATH, b'{"email": "x@example.vn"}', json_headers)
+        status, data = post_json(server, BARE_JSON_PATH, b'{"email": "x@example.vn"}', json_headers)
         if status != 201:
             raise RuntimeError(f"bare JSON view answered {status}: {data}")
         # One of the last passes checks the endpoint (admitted, then already_admitted); the phases
@@ -400,7 +385,7 @@ def run_config(
         probe = {"code": codes[-1 - index], "event_id": event_id, "gate": gates[0]}
         for n, expected in enumerate(("admitted", "already_admitted")):
             body = json.dumps({**probe, "client_id": f"check:c{index}:{n}"}).encode()
-            status, data = _post(server, CHECKIN_PATH, body, headers)
+            status, data = post_json(server, CHECKIN_PATH, body, headers)
             if status != 200 or data.get("result") != expected:
                 raise RuntimeError(f"check-in answered {status}: {data} (expected {expected})")
         print(f"[{NAME}]   bare JSON POST {BARE_JSON_PATH} ...", flush=True)

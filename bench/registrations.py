@@ -35,7 +35,7 @@ from bench import report
 from bench.cpu import CpuSample, CpuUsage
 from bench.environment import Site, choose_database, prepared_site
 from bench.load import BodyFactory, LoadResult, run_load
-from bench.server import HOST, Server, gunicorn
+from bench.server import HOST, Server, gunicorn, post_json
 
 PG_DATABASE = "bookday_bench_registrations"  # its own database: never dropped under another benchmark
 NAME = "registrations"
@@ -468,31 +468,17 @@ def registration_body(
     return body
 
 
-def _post(server: Server, path: str, body: bytes) -> tuple[int, dict]:
-    conn = http.client.HTTPConnection(HOST, server.port, timeout=30)
-    try:
-        conn.request("POST", path, body=body, headers=JSON_HEADERS)
-        response = conn.getresponse()
-        text = response.read().decode("utf-8", errors="replace")
-    finally:
-        conn.close()
-    try:
-        return response.status, json.loads(text)
-    except ValueError:
-        return response.status, {"raw": text[:1000]}
-
-
 def check(server: Server, reg_path: str, visit_date: str, answers: dict) -> None:
     """One bare POST, one registration and the same again (with a new proof of work): 201,
     201 confirmed, 200 already."""
-    status, data = _post(server, BARE_JSON_PATH, b'{"email": "x@example.vn"}')
+    status, data = post_json(server, BARE_JSON_PATH, b'{"email": "x@example.vn"}', JSON_HEADERS)
     if status != 201:
         raise RuntimeError(f"bare JSON view answered {status}: {data}")
     bodies = registration_body(visit_date, f"check{server.port}", fetch_proofs(server, 2), answers)
-    status, data = _post(server, reg_path, bodies(0, 0))
+    status, data = post_json(server, reg_path, bodies(0, 0), JSON_HEADERS)
     if status != 201 or data.get("status") != "confirmed" or not data.get("code"):
         raise RuntimeError(f"registration answered {status}: {data}")
-    status, data = _post(server, reg_path, bodies(0, 0))
+    status, data = post_json(server, reg_path, bodies(0, 0), JSON_HEADERS)
     if status != 200 or data.get("status") != "already_registered":
         raise RuntimeError(f"repeated registration answered {status}: {data}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import socket
 import subprocess
 import sys
@@ -91,3 +92,18 @@ def gunicorn(site: Site, *, workers: int, threads: int) -> Iterator[Server]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def post_json(server: Server, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict]:
+    """One POST outside the load generator (set-up and checks): (status, the JSON answer)."""
+    conn = http.client.HTTPConnection(HOST, server.port, timeout=30)
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", errors="replace")
+    finally:
+        conn.close()
+    try:
+        return response.status, json.loads(text)
+    except ValueError:
+        return response.status, {"raw": text[:1000]}

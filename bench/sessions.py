@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import http.client
 import itertools
 import json
 import os
@@ -23,7 +22,7 @@ from bench import report
 from bench.cpu import CpuSample, CpuUsage
 from bench.environment import Site, choose_database, prepared_site
 from bench.load import LoadResult, run_load
-from bench.server import HOST, Server, gunicorn
+from bench.server import Server, gunicorn, post_json
 
 NAME = "sessions"
 HEADING = "## Session bookings and the floor map (issue 15)"
@@ -292,20 +291,6 @@ class Codes:
         return self.taken > len(self.codes)
 
 
-def _post(server: Server, path: str, body: bytes) -> tuple[int, dict]:
-    conn = http.client.HTTPConnection(HOST, server.port, timeout=30)
-    try:
-        conn.request("POST", path, body=body, headers=JSON_HEADERS)
-        response = conn.getresponse()
-        text = response.read().decode("utf-8", errors="replace")
-    finally:
-        conn.close()
-    try:
-        return response.status, json.loads(text)
-    except ValueError:
-        return response.status, {"raw": text[:1000]}
-
-
 def _status_label(status: int, body: bytes) -> str:
     try:
         data = json.loads(body)
@@ -338,10 +323,10 @@ def run_config(site: Site, setup: dict, workers: int, threads: int, index: int, 
     codes = Codes(setup["codes"])
     with gunicorn(site, workers=workers, threads=threads) as server:
         print(f"[{NAME}] {server.description}", flush=True)
-        status, data = _post(server, codes.path(0, 0), body)
+        status, data = post_json(server, codes.path(0, 0), body, JSON_HEADERS)
         if status != 201 or data.get("status") != "booked" or data.get("queue_number") != 1:
             raise RuntimeError(f"booking answered {status}: {data}")
-        status, again = _post(server, f"/api/v1/passes/{codes.codes[0]}/sessions/", body)
+        status, again = post_json(server, f"/api/v1/passes/{codes.codes[0]}/sessions/", body, JSON_HEADERS)
         if status != 200 or again.get("queue_number") != 1:
             raise RuntimeError(f"the same booking again answered {status}: {again}")
 

@@ -3,10 +3,9 @@
 // the pass list (decide.js decideSession), queued for upload through the same queue as the gate's
 // scans (type "session"). The server stays the judge: a different verdict is flagged there.
 
-import { NetworkError } from "./api.js";
 import { codeDigest, decideSession, findSession, parseCode } from "./decide.js";
 import { fmt, plural } from "./format.js";
-import { SCAN_TIMEOUT } from "./scan.js";
+import { askServer } from "./scan.js";
 
 /**
  * What this phone let in at a session that the pass list does not know yet, kept in `storage`
@@ -128,28 +127,10 @@ export class Door {
   }
 
   /** The server's answer, null when it cannot be reached, or {refused, message} for a bad request. */
-  async askServer(item) {
-    if (!this.sync.reachable()) {
-      if (!this.sync.connected()) this.sync.setOnline(false);
-      return null;
-    }
-    const { code, client_id, scanned_at } = item;
-    try {
-      const response = await this.api(`sessions/${this.sessionId}/admissions/`, {
-        method: "POST", body: { code, client_id, scanned_at }, timeout: SCAN_TIMEOUT,
-      });
-      if (response.status === 200) {
-        this.sync.setOnline(true);
-        return { ...response.data, door: true, offline: false };
-      }
-      if (response.status === 401) this.sync.loginLost();
-      if ([401, 403, 408, 429].includes(response.status) || response.status >= 500 || !response.data) return null;
-      return { refused: true, message: response.data.message };
-    } catch (error) {
-      if (!(error instanceof NetworkError)) throw error;
-      this.sync.setOnline(false);
-      return null;
-    }
+  async askServer({ code, client_id, scanned_at }) {
+    const path = `sessions/${this.sessionId}/admissions/`;
+    const answer = await askServer({ api: this.api, sync: this.sync }, path, { code, client_id, scanned_at });
+    return answer && !answer.refused ? { ...answer, door: true } : answer;
   }
 }
 

@@ -30,6 +30,32 @@ export class CameraDebounce {
   }
 }
 
+/**
+ * A scan's answer from the server (at a gate or a session's door): its JSON with `offline: false`,
+ * null when it cannot be reached in time (the phone decides then), or {refused, message} for a
+ * request the server will never take.
+ */
+export async function askServer({ api, sync }, path, body) {
+  if (!sync.reachable()) {
+    if (!sync.connected()) sync.setOnline(false);
+    return null;
+  }
+  try {
+    const response = await api(path, { method: "POST", body, timeout: SCAN_TIMEOUT });
+    if (response.status === 200) {
+      sync.setOnline(true);
+      return { ...response.data, offline: false };
+    }
+    if (response.status === 401) sync.loginLost();
+    if ([401, 403, 408, 429].includes(response.status) || response.status >= 500 || !response.data) return null;
+    return { refused: true, message: response.data.message };
+  } catch (error) {
+    if (!(error instanceof NetworkError)) throw error;
+    sync.setOnline(false);
+    return null;
+  }
+}
+
 export class Scanner {
   /**
    * config: the page's configuration (time_zone, base_url, alphabet and code_length through
@@ -107,26 +133,9 @@ export class Scanner {
   }
 
   /** The server's answer, null when it cannot be reached, or {refused, message} for a bad request. */
-  async askServer(item) {
-    if (!this.sync.reachable()) {
-      if (!this.sync.connected()) this.sync.setOnline(false);
-      return null;
-    }
+  askServer(item) {
     const { type, ...body } = item; // the API takes the fields without "type"
-    try {
-      const response = await this.api("checkins/", { method: "POST", body, timeout: SCAN_TIMEOUT });
-      if (response.status === 200) {
-        this.sync.setOnline(true);
-        return { ...response.data, offline: false };
-      }
-      if (response.status === 401) this.sync.loginLost();
-      if ([401, 403, 408, 429].includes(response.status) || response.status >= 500 || !response.data) return null;
-      return { refused: true, message: response.data.message };
-    } catch (error) {
-      if (!(error instanceof NetworkError)) throw error;
-      this.sync.setOnline(false);
-      return null;
-    }
+    return askServer({ api: this.api, sync: this.sync }, "checkins/", body);
   }
 
   /** People let in: counted on the phone (not twice offline) and undoable as the last action. */
